@@ -1,0 +1,75 @@
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
+
+/// The backend a migration renders SQL for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    /// PostgreSQL 15+.
+    Postgres,
+    /// SQLite 3.35+.
+    Sqlite,
+}
+
+impl Dialect {
+    /// The dialect of the connection the migration runs on.
+    pub(crate) fn of(manager: &SchemaManager<'_>) -> Result<Self, DbErr> {
+        match manager.get_database_backend() {
+            DbBackend::Postgres => Ok(Self::Postgres),
+            DbBackend::Sqlite => Ok(Self::Sqlite),
+            other => Err(DbErr::Migration(format!(
+                "the {other:?} backend is not supported; use PostgreSQL or SQLite"
+            ))),
+        }
+    }
+
+    /// Runs each statement in order on the migration's connection.
+    pub(crate) async fn run<S: AsRef<str>>(
+        manager: &SchemaManager<'_>,
+        statements: impl IntoIterator<Item = S>,
+    ) -> Result<(), DbErr> {
+        let db = manager.get_connection();
+        for statement in statements {
+            db.execute_unprepared(statement.as_ref()).await?;
+        }
+        Ok(())
+    }
+
+    /// A UUID literal in the stored form of a uuid column.
+    pub(crate) fn uuid_literal(self, id: &str) -> String {
+        match self {
+            Self::Postgres => format!("'{id}'::uuid"),
+            Self::Sqlite => format!("X'{}'", id.replace('-', "")),
+        }
+    }
+
+    /// A JSON literal for a json column.
+    pub(crate) fn json_literal(self, json: &str) -> String {
+        let quoted = json.replace('\'', "''");
+        match self {
+            Self::Postgres => format!("'{quoted}'::jsonb"),
+            Self::Sqlite => format!("'{quoted}'"),
+        }
+    }
+
+    /// A boolean literal.
+    pub(crate) fn bool_literal(self, value: bool) -> &'static str {
+        match (self, value) {
+            (Self::Postgres, true) => "true",
+            (Self::Postgres, false) => "false",
+            (Self::Sqlite, true) => "1",
+            (Self::Sqlite, false) => "0",
+        }
+    }
+
+    /// The time `amount` `unit`s (e.g. `3 hours`) before now, in the stored form.
+    pub(crate) fn time_ago(self, amount: i64, unit: &str) -> String {
+        match self {
+            Self::Postgres => format!("now() - interval '{amount} {unit}'"),
+            Self::Sqlite => {
+                format!("strftime('{}', 'now', '{:+} {unit}')", sqlite::TIME_FORMAT, -amount)
+            }
+        }
+    }
+}
+
+use super::sqlite;
