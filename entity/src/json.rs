@@ -98,3 +98,23 @@ impl Default for QuietHours {
         Self { enabled: false, start: "22:00".to_owned(), end: "08:00".to_owned() }
     }
 }
+
+/// A JSON array of strings (skills, webhook events). A plain `Vec<String>` would map to a
+/// PostgreSQL array, which SQLite lacks; the schema keeps such lists as JSON on both.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromJsonQueryResult)]
+#[serde(transparent)]
+pub struct StringList(pub Vec<String>);
+
+impl<S: Into<String>> FromIterator<S> for StringList {
+    fn from_iter<I: IntoIterator<Item = S>>(items: I) -> Self {
+        Self(items.into_iter().map(Into::into).collect())
+    }
+}
+
+impl std::ops::Deref for StringList {
+    type Target = Vec<String>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}

@@ -32,6 +32,7 @@
 pub mod enums;
 pub mod json;
 pub mod numeric;
+mod triggers;
 
 pub mod audit_logs;
 pub mod automations;

@@ -4,7 +4,7 @@ use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::enums::{AvailabilityStatus, UserRole, UserStatus};
-use crate::json::{WorkingHours};
+use crate::json::{StringList, WorkingHours};
 
 /// A row of `users`.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
@@ -47,7 +47,7 @@ pub struct Model {
     pub working_hours: WorkingHours,
     /// Free-form skill names used for routing.
     #[sea_orm(column_type = "JsonBinary")]
-    pub skills: Vec<String>,
+    pub skills: StringList,
     /// Availability status.
     pub availability_status: AvailabilityStatus,
 }
@@ -89,9 +89,16 @@ impl Related<super::notification_settings::Entity> for Entity {
     }
 }
 
+#[async_trait::async_trait]
 impl ActiveModelBehavior for ActiveModel {
     /// A new row with a fresh time-ordered (v7) id.
     fn new() -> Self {
         Self { id: sea_orm::ActiveValue::Set(Uuid::now_v7()), ..ActiveModelTrait::default() }
+    }
+
+    /// SQLite sets `updated_at` in an AFTER trigger, which RETURNING does not see:
+    /// read the row back there after an update.
+    async fn after_save<C: ConnectionTrait>(model: Model, db: &C, insert: bool) -> Result<Model, DbErr> {
+        crate::triggers::read_back::<Entity, C>(db, model.id, model, !insert).await
     }
 }

@@ -3,6 +3,8 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::json::{StringList};
+
 /// A row of `webhooks`.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "webhooks")]
@@ -18,7 +20,7 @@ pub struct Model {
     pub url: String,
     /// Event names the webhook receives (at least one).
     #[sea_orm(column_type = "JsonBinary")]
-    pub events: Vec<String>,
+    pub events: StringList,
     /// Is active.
     pub is_active: bool,
     /// Secret key.
@@ -59,9 +61,16 @@ impl Related<super::tenants::Entity> for Entity {
     }
 }
 
+#[async_trait::async_trait]
 impl ActiveModelBehavior for ActiveModel {
     /// A new row with a fresh time-ordered (v7) id.
     fn new() -> Self {
         Self { id: sea_orm::ActiveValue::Set(Uuid::now_v7()), ..ActiveModelTrait::default() }
+    }
+
+    /// SQLite sets `updated_at` in an AFTER trigger, which RETURNING does not see:
+    /// read the row back there after an update.
+    async fn after_save<C: ConnectionTrait>(model: Model, db: &C, insert: bool) -> Result<Model, DbErr> {
+        crate::triggers::read_back::<Entity, C>(db, model.id, model, !insert).await
     }
 }

@@ -18,6 +18,7 @@
 //! # Ok(()) }
 //! ```
 
+pub use sea_orm_migration::MigrationStatus;
 pub use sea_orm_migration::prelude::*;
 
 pub mod app_env;

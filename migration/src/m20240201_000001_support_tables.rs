@@ -305,16 +305,19 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let dialect = Dialect::of(manager)?;
-        for (table, links, owner) in TAGGED {
-            let add = format!("ALTER TABLE {table} ADD COLUMN {}", Col::string_list("tags").render(dialect));
-            Dialect::run(manager, [add]).await?;
-            Dialect::run(manager, rebuild_tag_lists(dialect, table, links, owner)).await?;
-        }
         let computed = match dialect {
             Dialect::Postgres => postgres::drop_conversation_rules(),
             Dialect::Sqlite => sqlite::drop_conversation_rules(),
         };
         Dialect::run(manager, computed).await?;
+        for (table, links, owner) in TAGGED {
+            let add = format!(
+                "ALTER TABLE {table} ADD COLUMN {}",
+                Col::string_list("tags").render(dialect)
+            );
+            Dialect::run(manager, [add]).await?;
+            Dialect::run(manager, rebuild_tag_lists(dialect, table, links, owner)).await?;
+        }
         let drop_indexes: Vec<String> =
             new_column_indexes().iter().map(|i| format!("DROP INDEX {}", i.name())).collect();
         Dialect::run(manager, drop_indexes).await?;

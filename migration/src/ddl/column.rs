@@ -33,6 +33,8 @@ pub(crate) enum Default {
     Str(&'static str),
     /// A JSON document.
     Json(&'static str),
+    /// A random UUID, on PostgreSQL only (SQLite rows get their ids from the application).
+    RandomUuid,
 }
 
 /// One column of a table.
@@ -151,9 +153,9 @@ impl Col {
         if self.not_null {
             sql.push_str(" NOT NULL");
         }
-        if let Some(default) = &self.default {
+        if let Some(default) = self.default.as_ref().and_then(|d| render_default(d, dialect)) {
             sql.push_str(" DEFAULT ");
-            sql.push_str(&render_default(default, dialect));
+            sql.push_str(&default);
         }
         let mut checks: Vec<String> = self
             .kind_checks(dialect)
@@ -224,8 +226,8 @@ impl Col {
     }
 }
 
-fn render_default(default: &Default, dialect: Dialect) -> String {
-    match default {
+fn render_default(default: &Default, dialect: Dialect) -> Option<String> {
+    Some(match default {
         Default::Now => match dialect {
             Dialect::Postgres => "now()".into(),
             Dialect::Sqlite => format!("({})", sqlite::NOW),
@@ -234,5 +236,9 @@ fn render_default(default: &Default, dialect: Dialect) -> String {
         Default::Bool(b) => dialect.bool_literal(*b).into(),
         Default::Str(s) => format!("'{s}'"),
         Default::Json(json) => dialect.json_literal(json),
-    }
+        Default::RandomUuid => match dialect {
+            Dialect::Postgres => "gen_random_uuid()".into(),
+            Dialect::Sqlite => return None,
+        },
+    })
 }

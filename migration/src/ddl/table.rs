@@ -80,7 +80,9 @@ pub(crate) struct Table {
 impl Table {
     /// A table with the conventional `id` primary key.
     pub(crate) fn new(name: &'static str) -> Self {
-        Self::bare(name).column(Col::uuid("id").not_null()).primary_key("id")
+        Self::bare(name)
+            .column(Col::uuid("id").not_null().default(super::Default::RandomUuid))
+            .primary_key("id")
     }
 
     /// A table with no implied columns (junction tables).

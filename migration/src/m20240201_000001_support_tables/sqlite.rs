@@ -23,10 +23,15 @@ fn score(row: &str) -> String {
     )
 }
 
+/// `created_at` plus the tenant's resolution time. Whole minutes leave the seconds alone,
+/// so a canonical UTC timestamp keeps its full precision (strftime's `%f` has only
+/// milliseconds); other forms are normalised.
 fn sla_deadline(row: &str) -> String {
+    let minutes = "'+' || CAST(json_extract(t.sla_policies, '$.resolution_time') AS INTEGER) || ' minutes'";
     format!(
-        "(SELECT strftime('{TIME_FORMAT}', {row}.created_at, \
-             '+' || CAST(json_extract(t.sla_policies, '$.resolution_time') AS INTEGER) || ' minutes') \
+        "(SELECT CASE WHEN {row}.created_at GLOB '????-??-??T??:??:*+00:00' \
+             THEN strftime('%Y-%m-%dT%H:%M', {row}.created_at, {minutes}) || substr({row}.created_at, 17) \
+             ELSE strftime('{TIME_FORMAT}', {row}.created_at, {minutes}) END \
          FROM tenants t WHERE t.id = {row}.tenant_id \
          AND json_type(t.sla_policies, '$.resolution_time') IN ('integer', 'real'))"
     )

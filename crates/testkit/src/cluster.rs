@@ -1,0 +1,216 @@
+//! The throwaway PostgreSQL cluster shared by all test processes of a run.
+//!
+//! State lives in `$TMPDIR/chatdb-testkit-<uid>-<workspace hash>/`: `lock` serialises
+//! start-up and shut-down, `clients/<pid>` registers each live test process, `port`
+//! records the running server. A detached watchdog stops the cluster and deletes it once
+//! no registered process has been alive for `TESTKIT_PG_GRACE_SECS` (default 5) seconds.
+
+use std::fs::{self, File};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::net::TcpListener;
+use std::os::unix::fs::MetadataExt;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+use crate::Error;
+
+/// Seconds the cluster outlives the last test process when nothing else is set.
+const DEFAULT_GRACE_SECS: u32 = 5;
+
+/// The admin URL of the shared cluster, started on first use in this process.
+pub(crate) fn admin_url() -> Result<String, Error> {
+    static URL: OnceLock<Result<String, String>> = OnceLock::new();
+    URL.get_or_init(|| start_or_join().map_err(|e| e.to_string()))
+        .clone()
+        .map_err(Error::NoPostgres)
+}
+
+/// Where the shared state of this workspace's test runs lives.
+pub(crate) fn state_dir() -> PathBuf {
+    let mut hasher = DefaultHasher::new();
+    env!("CARGO_MANIFEST_DIR").hash(&mut hasher);
+    let uid = fs::metadata("/proc/self").map(|m| m.uid()).unwrap_or(0);
+    std::env::temp_dir().join(format!("chatdb-testkit-{uid}-{:x}", hasher.finish()))
+}
+
+fn start_or_join() -> Result<String, Error> {
+    let dir = state_dir();
+    let clients = dir.join("clients");
+    fs::create_dir_all(&clients).map_err(Error::io(format!("creating {}", clients.display())))?;
+    let lock = File::create(dir.join("lock")).map_err(Error::io("creating the cluster lock"))?;
+    lock.lock().map_err(Error::io("locking the cluster"))?;
+    // Registered under the lock, so the watchdog cannot stop the cluster in between.
+    File::create(clients.join(std::process::id().to_string()))
+        .map_err(Error::io("registering the test process"))?;
+    let port = match running_port(&dir) {
+        Some(port) => port,
+        None => start(&dir)?,
+    };
+    drop(lock);
+    Ok(format!("postgres://postgres@127.0.0.1:{port}/postgres"))
+}
+
+fn running_port(dir: &Path) -> Option<u16> {
+    let port: u16 = fs::read_to_string(dir.join("port")).ok()?.trim().parse().ok()?;
+    std::net::TcpStream::connect(("127.0.0.1", port)).ok().map(|_| port)
+}
+
+fn start(dir: &Path) -> Result<u16, Error> {
+    let bin = bin_dir()?;
+    let data = dir.join("cluster");
+    if data.exists() {
+        fs::remove_dir_all(&data).map_err(Error::io("removing a stale cluster"))?;
+    }
+    fs::create_dir_all(&data).map_err(Error::io("creating the cluster directory"))?;
+    let run_as = service_user_if_root()?;
+    if let Some((_, uid, gid)) = &run_as {
+        std::os::unix::fs::chown(&data, Some(*uid), Some(*gid))
+            .map_err(Error::io("handing the cluster directory to the postgres user"))?;
+        std::os::unix::fs::chown(dir, Some(*uid), Some(*gid))
+            .map_err(Error::io("handing the state directory to the postgres user"))?;
+    }
+    let user = run_as.as_ref().map(|(name, ..)| name.as_str());
+    run(user, &bin.join("initdb"), &[
+        "-D", &data.to_string_lossy(), "-U", "postgres", "--auth=trust", "-E", "UTF8",
+        "--locale=C", "--no-sync",
+    ])?;
+    let port = free_port()?;
+    let options = format!(
+        "-p {port} -c listen_addresses=127.0.0.1 -k {} -c fsync=off -c synchronous_commit=off \
+         -c full_page_writes=off -c max_connections=300 -c shared_buffers=128MB",
+        dir.display()
+    );
+    run(user, &bin.join("pg_ctl"), &[
+        "-D", &data.to_string_lossy(), "-o", &options, "-l", &dir.join("server.log").to_string_lossy(),
+        "-w", "start",
+    ])?;
+    fs::write(dir.join("port"), port.to_string()).map_err(Error::io("recording the port"))?;
+    spawn_watchdog(dir, &bin, user)?;
+    Ok(port)
+}
+
+/// Server binaries: `TESTKIT_PG_BINDIR`, `pg_config --bindir`, or the newest
+/// `/usr/lib/postgresql/<version>/bin`.
+fn bin_dir() -> Result<PathBuf, Error> {
+    let has_initdb = |dir: &Path| dir.join("initdb").is_file() && dir.join("pg_ctl").is_file();
+    if let Ok(dir) = std::env::var("TESTKIT_PG_BINDIR") {
+        return Ok(PathBuf::from(dir));
+    }
+    if let Ok(out) = Command::new("pg_config").arg("--bindir").output() {
+        let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+        if has_initdb(&dir) {
+            return Ok(dir);
+        }
+    }
+    let mut versions: Vec<(u32, PathBuf)> = fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| Some((e.file_name().to_str()?.parse().ok()?, e.path().join("bin"))))
+        .filter(|(_, dir)| has_initdb(dir))
+        .collect();
+    versions.sort();
+    versions.pop().map(|(_, dir)| dir).ok_or_else(|| {
+        Error::NoPostgres("no initdb in TESTKIT_PG_BINDIR, pg_config --bindir or /usr/lib/postgresql/*/bin".into())
+    })
+}
+
+/// `initdb` refuses root: as root, run the cluster as the `postgres` user.
+fn service_user_if_root() -> Result<Option<(String, u32, u32)>, Error> {
+    let uid = fs::metadata("/proc/self").map(|m| m.uid()).unwrap_or(u32::MAX);
+    if uid != 0 {
+        return Ok(None);
+    }
+    let id = |flag: &str| -> Option<u32> {
+        let out = Command::new("id").args([flag, "postgres"]).output().ok()?;
+        String::from_utf8_lossy(&out.stdout).trim().parse().ok()
+    };
+    match (id("-u"), id("-g")) {
+        (Some(uid), Some(gid)) => Ok(Some(("postgres".to_owned(), uid, gid))),
+        _ => Err(Error::NoPostgres(
+            "running as root, and there is no `postgres` user to run initdb as".into(),
+        )),
+    }
+}
+
+fn command(user: Option<&str>, program: &Path) -> Command {
+    match user {
+        Some(user) => {
+            let mut cmd = Command::new("runuser");
+            cmd.args(["-u", user, "--"]).arg(program);
+            cmd
+        }
+        None => Command::new(program),
+    }
+}
+
+fn run(user: Option<&str>, program: &Path, args: &[&str]) -> Result<(), Error> {
+    let mut cmd = command(user, program);
+    cmd.args(args).stdin(Stdio::null());
+    let output = cmd.output().map_err(Error::io(format!("running {}", program.display())))?;
+    if output.status.success() {
+        return Ok(());
+    }
+    Err(Error::Command {
+        command: format!("{} {}", program.display(), args.join(" ")),
+        output: format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ),
+    })
+}
+
+fn free_port() -> Result<u16, Error> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(Error::io("finding a free port"))?;
+    Ok(listener.local_addr().map_err(Error::io("finding a free port"))?.port())
+}
+
+/// Starts the detached shell loop that stops and deletes the cluster once every
+/// registered test process is gone. Its output goes nowhere, so test runners do not wait
+/// for it.
+fn spawn_watchdog(dir: &Path, bin: &Path, user: Option<&str>) -> Result<(), Error> {
+    let grace = std::env::var("TESTKIT_PG_GRACE_SECS")
+        .ok()
+        .and_then(|v| v.parse::<u32>().ok())
+        .unwrap_or(DEFAULT_GRACE_SECS);
+    let stop = match user {
+        Some(user) => format!("runuser -u {user} -- \"$bin/pg_ctl\""),
+        None => "\"$bin/pg_ctl\"".to_owned(),
+    };
+    let script = format!(
+        r#"dir="$1"; bin="$2"; idle=0
+while sleep 1; do
+  alive=0
+  for f in "$dir"/clients/*; do
+    [ -e "$f" ] || continue
+    if kill -0 "${{f##*/}}" 2>/dev/null; then alive=1; else rm -f "$f"; fi
+  done
+  if [ "$alive" = 1 ]; then idle=0; else idle=$((idle + 1)); fi
+  if [ "$idle" -ge {grace} ]; then
+    exec 9>"$dir/lock"; flock 9
+    alive=0
+    for f in "$dir"/clients/*; do [ -e "$f" ] && kill -0 "${{f##*/}}" 2>/dev/null && alive=1; done
+    if [ "$alive" = 0 ]; then
+      {stop} -D "$dir/cluster" -m immediate stop
+      rm -rf "$dir/cluster" "$dir/port" "$dir/server.log"
+      exit 0
+    fi
+    exec 9>&-; idle=0
+  fi
+done"#
+    );
+    Command::new("sh")
+        .args(["-c", &script, "testkit-pg-watchdog"])
+        .arg(dir)
+        .arg(bin)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .map_err(Error::io("starting the cluster watchdog"))?;
+    Ok(())
+}

@@ -1,0 +1,67 @@
+//! SQLite databases in temporary files, copied from a migrated template file that the
+//! test processes of a build share.
+
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{Database, DatabaseConnection};
+
+use crate::{Error, cluster, fingerprint};
+
+/// Templates of older builds are removed once they are this old.
+const STALE_AFTER: Duration = Duration::from_secs(3600);
+
+fn url_of(path: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", path.display())
+}
+
+/// The migrated template of this build, made once under a file lock.
+async fn template() -> Result<PathBuf, Error> {
+    let dir = cluster::state_dir().join("sqlite");
+    fs::create_dir_all(&dir).map_err(Error::io(format!("creating {}", dir.display())))?;
+    let path = dir.join(format!("template-{}.sqlite3", fingerprint()));
+    if path.exists() {
+        return Ok(path);
+    }
+    let lock = File::create(dir.join("lock")).map_err(Error::io("creating the SQLite lock"))?;
+    lock.lock().map_err(Error::io("locking the SQLite templates"))?;
+    if !path.exists() {
+        remove_stale(&dir);
+        let building = path.with_extension("building");
+        let _ = fs::remove_file(&building);
+        let db = Database::connect(url_of(&building)).await?;
+        Migrator::up(&db, None).await?;
+        db.close().await?;
+        fs::rename(&building, &path).map_err(Error::io("publishing the SQLite template"))?;
+    }
+    Ok(path)
+}
+
+fn remove_stale(dir: &Path) {
+    let now = SystemTime::now();
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| now.duration_since(t).unwrap_or_default() > STALE_AFTER);
+        if old && entry.file_name().to_string_lossy().starts_with("template-") {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// A new database file, migrated or empty, and the directory that holds it.
+pub(crate) async fn create(
+    migrated: bool,
+) -> Result<(DatabaseConnection, String, tempfile::TempDir), Error> {
+    let dir = tempfile::tempdir().map_err(Error::io("creating a temporary directory"))?;
+    let path = dir.path().join("test.sqlite3");
+    if migrated {
+        fs::copy(template().await?, &path).map_err(Error::io("copying the SQLite template"))?;
+    }
+    let url = url_of(&path);
+    let conn = Database::connect(url.as_str()).await?;
+    Ok((conn, url, dir))
+}

@@ -1,0 +1,10 @@
+//! End-to-end scenarios against real PostgreSQL and SQLite databases.
+
+mod behaviour;
+mod entities;
+mod failed_migration;
+mod migrations;
+mod sample_data;
+mod schema_snapshot;
+mod tag_normalisation;
+mod tenancy;
