@@ -1,126 +1,65 @@
--- object
+-- objects
 index idx_audit_logs_entity: CREATE INDEX idx_audit_logs_entity ON audit_logs (entity_type, entity_id)
--- object
 index idx_audit_logs_tenant_time: CREATE INDEX idx_audit_logs_tenant_time ON audit_logs (tenant_id, created_at)
--- object
 index idx_audit_logs_user_id: CREATE INDEX idx_audit_logs_user_id ON audit_logs (user_id)
--- object
 index idx_automations_created_by: CREATE INDEX idx_automations_created_by ON automations (created_by)
--- object
 index idx_automations_is_active: CREATE INDEX idx_automations_is_active ON automations (is_active)
--- object
 index idx_automations_tenant_id: CREATE INDEX idx_automations_tenant_id ON automations (tenant_id)
--- object
 index idx_automations_trigger_type: CREATE INDEX idx_automations_trigger_type ON automations (trigger_type)
--- object
 index idx_automations_updated_by: CREATE INDEX idx_automations_updated_by ON automations (updated_by)
--- object
 index idx_conversation_tags_conversation_id: CREATE INDEX idx_conversation_tags_conversation_id ON conversation_tags (conversation_id)
--- object
 index idx_conversation_tags_tag_id: CREATE INDEX idx_conversation_tags_tag_id ON conversation_tags (tag_id)
--- object
 index idx_conversation_tags_tenant_id: CREATE INDEX idx_conversation_tags_tenant_id ON conversation_tags (tenant_id)
--- object
 index idx_conversations_agent_queue: CREATE INDEX idx_conversations_agent_queue ON conversations (tenant_id, priority_score DESC) WHERE status IN ('OPEN', 'IN_PROGRESS', 'PENDING')
--- object
 index idx_conversations_assigned_agent_id: CREATE INDEX idx_conversations_assigned_agent_id ON conversations (assigned_agent_id)
--- object
 index idx_conversations_created_at: CREATE INDEX idx_conversations_created_at ON conversations (created_at)
--- object
 index idx_conversations_created_by: CREATE INDEX idx_conversations_created_by ON conversations (created_by)
--- object
 index idx_conversations_customer_id: CREATE INDEX idx_conversations_customer_id ON conversations (customer_id)
--- object
 index idx_conversations_sla_deadline: CREATE INDEX idx_conversations_sla_deadline ON conversations (sla_deadline)
--- object
 index idx_conversations_status: CREATE INDEX idx_conversations_status ON conversations (status)
--- object
 index idx_conversations_tenant_id: CREATE INDEX idx_conversations_tenant_id ON conversations (tenant_id)
--- object
 index idx_conversations_tenant_status_recent: CREATE INDEX idx_conversations_tenant_status_recent ON conversations (tenant_id, status, created_at DESC)
--- object
 index idx_conversations_updated_by: CREATE INDEX idx_conversations_updated_by ON conversations (updated_by)
--- object
 index idx_customer_tags_customer_id: CREATE INDEX idx_customer_tags_customer_id ON customer_tags (customer_id)
--- object
 index idx_customer_tags_tag_id: CREATE INDEX idx_customer_tags_tag_id ON customer_tags (tag_id)
--- object
 index idx_customer_tags_tenant_id: CREATE INDEX idx_customer_tags_tenant_id ON customer_tags (tenant_id)
--- object
 index idx_customers_created_by: CREATE INDEX idx_customers_created_by ON customers (created_by)
--- object
 index idx_customers_status: CREATE INDEX idx_customers_status ON customers (status)
--- object
 index idx_customers_tenant_id: CREATE INDEX idx_customers_tenant_id ON customers (tenant_id)
--- object
 index idx_customers_updated_by: CREATE INDEX idx_customers_updated_by ON customers (updated_by)
--- object
 index idx_file_attachments_created_by: CREATE INDEX idx_file_attachments_created_by ON file_attachments (created_by)
--- object
 index idx_file_attachments_message_id: CREATE INDEX idx_file_attachments_message_id ON file_attachments (message_id)
--- object
 index idx_file_attachments_tenant_id: CREATE INDEX idx_file_attachments_tenant_id ON file_attachments (tenant_id)
--- object
 index idx_messages_conversation_id: CREATE INDEX idx_messages_conversation_id ON messages (conversation_id)
--- object
 index idx_messages_conversation_timeline: CREATE INDEX idx_messages_conversation_timeline ON messages (conversation_id, created_at)
--- object
 index idx_messages_created_at: CREATE INDEX idx_messages_created_at ON messages (created_at)
--- object
 index idx_messages_sender_type: CREATE INDEX idx_messages_sender_type ON messages (sender_type)
--- object
 index idx_messages_tenant_id: CREATE INDEX idx_messages_tenant_id ON messages (tenant_id)
--- object
 index idx_notification_settings_tenant_id: CREATE INDEX idx_notification_settings_tenant_id ON notification_settings (tenant_id)
--- object
 index idx_notification_settings_user_id: CREATE INDEX idx_notification_settings_user_id ON notification_settings (user_id)
--- object
 index idx_performance_metrics_tenant_id: CREATE INDEX idx_performance_metrics_tenant_id ON performance_metrics (tenant_id)
--- object
 index idx_performance_metrics_tenant_type_period: CREATE INDEX idx_performance_metrics_tenant_type_period ON performance_metrics (tenant_id, metric_type, period_start)
--- object
 index idx_performance_metrics_user_id: CREATE INDEX idx_performance_metrics_user_id ON performance_metrics (user_id)
--- object
 index idx_subscriptions_period_end: CREATE INDEX idx_subscriptions_period_end ON subscriptions (current_period_end)
--- object
 index idx_subscriptions_status: CREATE INDEX idx_subscriptions_status ON subscriptions (status)
--- object
 index idx_subscriptions_tenant_id: CREATE INDEX idx_subscriptions_tenant_id ON subscriptions (tenant_id)
--- object
 index idx_tags_created_by: CREATE INDEX idx_tags_created_by ON tags (created_by)
--- object
 index idx_tags_tenant_id: CREATE INDEX idx_tags_tenant_id ON tags (tenant_id)
--- object
 index idx_user_sessions_expires_at: CREATE INDEX idx_user_sessions_expires_at ON user_sessions (expires_at)
--- object
 index idx_user_sessions_tenant_id: CREATE INDEX idx_user_sessions_tenant_id ON user_sessions (tenant_id)
--- object
 index idx_user_sessions_user_id: CREATE INDEX idx_user_sessions_user_id ON user_sessions (user_id)
--- object
 index idx_users_created_by: CREATE INDEX idx_users_created_by ON users (created_by)
--- object
 index idx_users_role: CREATE INDEX idx_users_role ON users (role)
--- object
 index idx_users_status: CREATE INDEX idx_users_status ON users (status)
--- object
 index idx_users_tenant_id: CREATE INDEX idx_users_tenant_id ON users (tenant_id)
--- object
 index idx_users_updated_by: CREATE INDEX idx_users_updated_by ON users (updated_by)
--- object
 index idx_webhooks_created_by: CREATE INDEX idx_webhooks_created_by ON webhooks (created_by)
--- object
 index idx_webhooks_tenant_id: CREATE INDEX idx_webhooks_tenant_id ON webhooks (tenant_id)
--- object
 index idx_webhooks_updated_by: CREATE INDEX idx_webhooks_updated_by ON webhooks (updated_by)
--- object
 index uq_customers_tenant_email: CREATE UNIQUE INDEX uq_customers_tenant_email ON customers (tenant_id, lower(email)) WHERE email IS NOT NULL
--- object
 index uq_tenants_custom_domain: CREATE UNIQUE INDEX uq_tenants_custom_domain ON tenants (custom_domain)
--- object
 index uq_tenants_domain: CREATE UNIQUE INDEX uq_tenants_domain ON tenants (domain)
--- object
 index uq_users_tenant_email: CREATE UNIQUE INDEX uq_users_tenant_email ON users (tenant_id, lower(email))
--- object
 table audit_logs: CREATE TABLE audit_logs (
     id BLOB NOT NULL CHECK (typeof(id) = 'blob' AND length(id) = 16),
     tenant_id BLOB CHECK ((tenant_id IS NULL OR typeof(tenant_id) = 'blob' AND length(tenant_id) = 16)) REFERENCES tenants (id) ON DELETE CASCADE,
@@ -135,7 +74,6 @@ table audit_logs: CREATE TABLE audit_logs (
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')) CHECK (julianday(created_at) IS NOT NULL),
     PRIMARY KEY (id)
 )
--- object
 table automations: CREATE TABLE automations (
     id BLOB NOT NULL CHECK (typeof(id) = 'blob' AND length(id) = 16),
     tenant_id BLOB NOT NULL CHECK (typeof(tenant_id) = 'blob' AND length(tenant_id) = 16) REFERENCES tenants (id) ON DELETE CASCADE,
@@ -152,7 +90,6 @@ table automations: CREATE TABLE automations (
     updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')) CHECK (julianday(updated_at) IS NOT NULL),
     PRIMARY KEY (id)
 )
--- object
 table conversation_tags: CREATE TABLE conversation_tags (
     tenant_id BLOB NOT NULL CHECK (typeof(tenant_id) = 'blob' AND length(tenant_id) = 16) REFERENCES tenants (id) ON DELETE CASCADE,
     conversation_id BLOB NOT NULL CHECK (typeof(conversation_id) = 'blob' AND length(conversation_id) = 16),
@@ -163,7 +100,6 @@ table conversation_tags: CREATE TABLE conversation_tags (
     FOREIGN KEY (tenant_id, conversation_id) REFERENCES conversations (tenant_id, id) ON DELETE CASCADE,
     FOREIGN KEY (tenant_id, tag_id) REFERENCES tags (tenant_id, id) ON DELETE CASCADE
 )
--- object
 table conversations: CREATE TABLE conversations (
     id BLOB NOT NULL CHECK (typeof(id) = 'blob' AND length(id) = 16),
     tenant_id BLOB NOT NULL CHECK (typeof(tenant_id) = 'blob' AND length(tenant_id) = 16) REFERENCES tenants (id) ON DELETE CASCADE,
@@ -183,7 +119,6 @@ table conversations: CREATE TABLE conversations (
     FOREIGN KEY (tenant_id, customer_id) REFERENCES customers (tenant_id, id) ON DELETE CASCADE,
     FOREIGN KEY (assigned_agent_id) REFERENCES users (id) ON DELETE SET NULL
 )
--- object
 table customer_tags: CREATE TABLE customer_tags (
     tenant_id BLOB NOT NULL CHECK (typeof(tenant_id) = 'blob' AND length(tenant_id) = 16) REFERENCES tenants (id) ON DELETE CASCADE,
     customer_id BLOB NOT NULL CHECK (typeof(customer_id) = 'blob' AND length(customer_id) = 16),
@@ -194,7 +129,6 @@ table customer_tags: CREATE TABLE customer_tags (
     FOREIGN KEY (tenant_id, customer_id) REFERENCES customers (tenant_id, id) ON DELETE CASCADE,
     FOREIGN KEY (tenant_id, tag_id) REFERENCES tags (tenant_id, id) ON DELETE CASCADE
 )
--- object
 table customers: CREATE TABLE customers (
     id BLOB NOT NULL CHECK (typeof(id) = 'blob' AND length(id) = 16),
     tenant_id BLOB NOT NULL CHECK (typeof(tenant_id) = 'blob' AND length(tenant_id) = 16) REFERENCES tenants (id) ON DELETE CASCADE,
@@ -212,7 +146,6 @@ table customers: CREATE TABLE customers (
     PRIMARY KEY (id),
     CONSTRAINT uq_customers_tenant_id_id UNIQUE (tenant_id, id)
 )
--- object
 table file_attachments: CREATE TABLE file_attachments (
     id BLOB NOT NULL CHECK (typeof(id) = 'blob' AND length(id) = 16),
     tenant_id BLOB NOT NULL CHECK (typeof(tenant_id) = 'blob' AND length(tenant_id) = 16) REFERENCES tenants (id) ON DELETE CASCADE,
@@ -229,7 +162,6 @@ table file_attachments: CREATE TABLE file_attachments (
     PRIMARY KEY (id),
     FOREIGN KEY (tenant_id, message_id) REFERENCES messages (tenant_id, id) ON DELETE CASCADE
 )
--- object
 table messages: CREATE TABLE messages (
     id BLOB NOT NULL CHECK (typeof(id) = 'blob' AND length(id) = 16),
     tenant_id BLOB NOT NULL CHECK (typeof(tenant_id) = 'blob' AND length(tenant_id) = 16) REFERENCES tenants (id) ON DELETE CASCADE,
@@ -247,7 +179,6 @@ table messages: CREATE TABLE messages (
     CONSTRAINT uq_messages_tenant_id_id UNIQUE (tenant_id, id),
     FOREIGN KEY (tenant_id, conversation_id) REFERENCES conversations (tenant_id, id) ON DELETE CASCADE
 )
--- object
 table notification_settings: CREATE TABLE notification_settings (
     id BLOB NOT NULL CHECK (typeof(id) = 'blob' AND length(id) = 16),
     tenant_id BLOB NOT NULL CHECK (typeof(tenant_id) = 'blob' AND length(tenant_id) = 16) REFERENCES tenants (id) ON DELETE CASCADE,
@@ -263,7 +194,6 @@ table notification_settings: CREATE TABLE notification_settings (
     CONSTRAINT uq_notification_settings_user UNIQUE (user_id),
     FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
 )
--- object
 table performance_metrics: CREATE TABLE performance_metrics (
     id BLOB NOT NULL CHECK (typeof(id) = 'blob' AND length(id) = 16),
     tenant_id BLOB NOT NULL CHECK (typeof(tenant_id) = 'blob' AND length(tenant_id) = 16) REFERENCES tenants (id) ON DELETE CASCADE,
@@ -278,9 +208,7 @@ table performance_metrics: CREATE TABLE performance_metrics (
     PRIMARY KEY (id),
     CHECK (period_end >= period_start)
 )
--- object
 table seaql_migrations: CREATE TABLE "seaql_migrations" ( "version" varchar NOT NULL PRIMARY KEY, "applied_at" integer NOT NULL )
--- object
 table subscriptions: CREATE TABLE subscriptions (
     id BLOB NOT NULL CHECK (typeof(id) = 'blob' AND length(id) = 16),
     tenant_id BLOB NOT NULL CHECK (typeof(tenant_id) = 'blob' AND length(tenant_id) = 16) REFERENCES tenants (id) ON DELETE CASCADE,
@@ -299,7 +227,6 @@ table subscriptions: CREATE TABLE subscriptions (
     PRIMARY KEY (id),
     CHECK (current_period_end > current_period_start)
 )
--- object
 table tags: CREATE TABLE tags (
     id BLOB NOT NULL CHECK (typeof(id) = 'blob' AND length(id) = 16),
     tenant_id BLOB NOT NULL CHECK (typeof(tenant_id) = 'blob' AND length(tenant_id) = 16) REFERENCES tenants (id) ON DELETE CASCADE,
@@ -313,7 +240,6 @@ table tags: CREATE TABLE tags (
     CONSTRAINT uq_tags_tenant_id_id UNIQUE (tenant_id, id),
     CONSTRAINT uq_tags_tenant_name UNIQUE (tenant_id, name)
 )
--- object
 table tenants: CREATE TABLE tenants (
     id BLOB NOT NULL CHECK (typeof(id) = 'blob' AND length(id) = 16),
     name TEXT NOT NULL CHECK (length(name) <= 255),
@@ -332,7 +258,6 @@ table tenants: CREATE TABLE tenants (
     updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')) CHECK (julianday(updated_at) IS NOT NULL), timezone TEXT NOT NULL DEFAULT 'Europe/London' CHECK (length(timezone) <= 64), working_hours TEXT NOT NULL DEFAULT '{"monday":{"start":"09:00","end":"17:00"},"tuesday":{"start":"09:00","end":"17:00"},"wednesday":{"start":"09:00","end":"17:00"},"thursday":{"start":"09:00","end":"17:00"},"friday":{"start":"09:00","end":"17:00"},"saturday":null,"sunday":null}' CHECK (json_valid(working_hours) AND json_type(working_hours) = 'object'), sla_policies TEXT NOT NULL DEFAULT '{"response_time":15,"resolution_time":480,"business_hours_only":true}' CHECK (json_valid(sla_policies) AND json_type(sla_policies) = 'object'),
     PRIMARY KEY (id)
 )
--- object
 table user_sessions: CREATE TABLE user_sessions (
     id BLOB NOT NULL CHECK (typeof(id) = 'blob' AND length(id) = 16),
     tenant_id BLOB NOT NULL CHECK (typeof(tenant_id) = 'blob' AND length(tenant_id) = 16) REFERENCES tenants (id) ON DELETE CASCADE,
@@ -350,7 +275,6 @@ table user_sessions: CREATE TABLE user_sessions (
     CHECK (expires_at > created_at),
     FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
 )
--- object
 table users: CREATE TABLE users (
     id BLOB NOT NULL CHECK (typeof(id) = 'blob' AND length(id) = 16),
     tenant_id BLOB NOT NULL CHECK (typeof(tenant_id) = 'blob' AND length(tenant_id) = 16) REFERENCES tenants (id) ON DELETE CASCADE,
@@ -370,7 +294,6 @@ table users: CREATE TABLE users (
     PRIMARY KEY (id),
     CONSTRAINT uq_users_tenant_id_id UNIQUE (tenant_id, id)
 )
--- object
 table webhooks: CREATE TABLE webhooks (
     id BLOB NOT NULL CHECK (typeof(id) = 'blob' AND length(id) = 16),
     tenant_id BLOB NOT NULL CHECK (typeof(tenant_id) = 'blob' AND length(tenant_id) = 16) REFERENCES tenants (id) ON DELETE CASCADE,
@@ -388,80 +311,65 @@ table webhooks: CREATE TABLE webhooks (
     updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')) CHECK (julianday(updated_at) IS NOT NULL),
     PRIMARY KEY (id)
 )
--- object
 trigger trg_automations_touch_updated_at: CREATE TRIGGER trg_automations_touch_updated_at AFTER UPDATE ON automations FOR EACH ROW
 BEGIN
     UPDATE automations SET updated_at = strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now') WHERE id = NEW.id;
 END
--- object
 trigger trg_conversations_assigned_agent_id_parent_tenant: CREATE TRIGGER trg_conversations_assigned_agent_id_parent_tenant BEFORE UPDATE OF tenant_id ON users FOR EACH ROW WHEN EXISTS (SELECT 1 FROM conversations c WHERE c.assigned_agent_id = NEW.id AND c.tenant_id <> NEW.tenant_id)
 BEGIN
     SELECT RAISE(ABORT, 'users row is still referenced by conversations.assigned_agent_id of its tenant');
 END
--- object
 trigger trg_conversations_assigned_agent_id_same_tenant_on_insert: CREATE TRIGGER trg_conversations_assigned_agent_id_same_tenant_on_insert BEFORE INSERT ON conversations FOR EACH ROW WHEN NEW.assigned_agent_id IS NOT NULL AND EXISTS (SELECT 1 FROM users p WHERE p.id = NEW.assigned_agent_id AND p.tenant_id <> NEW.tenant_id)
 BEGIN
     SELECT RAISE(ABORT, 'conversations.assigned_agent_id must reference a users row of the same tenant');
 END
--- object
 trigger trg_conversations_assigned_agent_id_same_tenant_on_update: CREATE TRIGGER trg_conversations_assigned_agent_id_same_tenant_on_update BEFORE UPDATE OF tenant_id, assigned_agent_id ON conversations FOR EACH ROW WHEN NEW.assigned_agent_id IS NOT NULL AND EXISTS (SELECT 1 FROM users p WHERE p.id = NEW.assigned_agent_id AND p.tenant_id <> NEW.tenant_id)
 BEGIN
     SELECT RAISE(ABORT, 'conversations.assigned_agent_id must reference a users row of the same tenant');
 END
--- object
 trigger trg_conversations_guard_computed: CREATE TRIGGER trg_conversations_guard_computed AFTER UPDATE OF priority_score, sla_deadline ON conversations FOR EACH ROW
 WHEN NEW.priority_score IS NOT (CASE NEW.priority WHEN 'LOW' THEN 25 WHEN 'MEDIUM' THEN 50 WHEN 'HIGH' THEN 100 WHEN 'URGENT' THEN 150 ELSE 0 END + 25 * NEW.escalation_level + max(0, (unixepoch('now') - unixepoch(NEW.created_at)) / 3600))
     OR (OLD.sla_deadline IS NOT NULL AND NEW.sla_deadline IS NOT OLD.sla_deadline)
 BEGIN
     UPDATE conversations SET updated_at = strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'), priority_score = (CASE NEW.priority WHEN 'LOW' THEN 25 WHEN 'MEDIUM' THEN 50 WHEN 'HIGH' THEN 100 WHEN 'URGENT' THEN 150 ELSE 0 END + 25 * NEW.escalation_level + max(0, (unixepoch('now') - unixepoch(NEW.created_at)) / 3600)) WHERE id = NEW.id;
 END
--- object
 trigger trg_conversations_score_on_insert: CREATE TRIGGER trg_conversations_score_on_insert AFTER INSERT ON conversations FOR EACH ROW
 BEGIN
     UPDATE conversations SET priority_score = (CASE NEW.priority WHEN 'LOW' THEN 25 WHEN 'MEDIUM' THEN 50 WHEN 'HIGH' THEN 100 WHEN 'URGENT' THEN 150 ELSE 0 END + 25 * NEW.escalation_level + max(0, (unixepoch('now') - unixepoch(NEW.created_at)) / 3600)) WHERE id = NEW.id;
     UPDATE conversations SET sla_deadline = (SELECT CASE WHEN NEW.created_at GLOB '????-??-??T??:??:*+00:00' THEN strftime('%Y-%m-%dT%H:%M', NEW.created_at, '+' || CAST(json_extract(t.sla_policies, '$.resolution_time') AS INTEGER) || ' minutes') || substr(NEW.created_at, 17) ELSE strftime('%Y-%m-%dT%H:%M:%f+00:00', NEW.created_at, '+' || CAST(json_extract(t.sla_policies, '$.resolution_time') AS INTEGER) || ' minutes') END FROM tenants t WHERE t.id = NEW.tenant_id AND json_type(t.sla_policies, '$.resolution_time') IN ('integer', 'real')) WHERE id = NEW.id AND sla_deadline IS NULL;
 END
--- object
 trigger trg_conversations_touch_and_score: CREATE TRIGGER trg_conversations_touch_and_score AFTER UPDATE OF id, tenant_id, customer_id, assigned_agent_id, status, priority, subject, custom_attributes, resolved_at, created_by, updated_by, created_at, estimated_resolution_time, escalation_level ON conversations FOR EACH ROW
 BEGIN
     UPDATE conversations SET updated_at = strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'), priority_score = (CASE NEW.priority WHEN 'LOW' THEN 25 WHEN 'MEDIUM' THEN 50 WHEN 'HIGH' THEN 100 WHEN 'URGENT' THEN 150 ELSE 0 END + 25 * NEW.escalation_level + max(0, (unixepoch('now') - unixepoch(NEW.created_at)) / 3600)) WHERE id = NEW.id;
 END
--- object
 trigger trg_customers_touch_updated_at: CREATE TRIGGER trg_customers_touch_updated_at AFTER UPDATE ON customers FOR EACH ROW
 BEGIN
     UPDATE customers SET updated_at = strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now') WHERE id = NEW.id;
 END
--- object
 trigger trg_messages_touch_updated_at: CREATE TRIGGER trg_messages_touch_updated_at AFTER UPDATE ON messages FOR EACH ROW
 BEGIN
     UPDATE messages SET updated_at = strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now') WHERE id = NEW.id;
 END
--- object
 trigger trg_notification_settings_touch_updated_at: CREATE TRIGGER trg_notification_settings_touch_updated_at AFTER UPDATE ON notification_settings FOR EACH ROW
 BEGIN
     UPDATE notification_settings SET updated_at = strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now') WHERE id = NEW.id;
 END
--- object
 trigger trg_subscriptions_touch_updated_at: CREATE TRIGGER trg_subscriptions_touch_updated_at AFTER UPDATE ON subscriptions FOR EACH ROW
 BEGIN
     UPDATE subscriptions SET updated_at = strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now') WHERE id = NEW.id;
 END
--- object
 trigger trg_tenants_touch_updated_at: CREATE TRIGGER trg_tenants_touch_updated_at AFTER UPDATE ON tenants FOR EACH ROW
 BEGIN
     UPDATE tenants SET updated_at = strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now') WHERE id = NEW.id;
 END
--- object
 trigger trg_user_sessions_touch_updated_at: CREATE TRIGGER trg_user_sessions_touch_updated_at AFTER UPDATE ON user_sessions FOR EACH ROW
 BEGIN
     UPDATE user_sessions SET updated_at = strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now') WHERE id = NEW.id;
 END
--- object
 trigger trg_users_touch_updated_at: CREATE TRIGGER trg_users_touch_updated_at AFTER UPDATE ON users FOR EACH ROW
 BEGIN
     UPDATE users SET updated_at = strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now') WHERE id = NEW.id;
 END
--- object
 trigger trg_webhooks_touch_updated_at: CREATE TRIGGER trg_webhooks_touch_updated_at AFTER UPDATE ON webhooks FOR EACH ROW
 BEGIN
     UPDATE webhooks SET updated_at = strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now') WHERE id = NEW.id;

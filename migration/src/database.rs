@@ -14,6 +14,9 @@ use crate::app_env::{AppEnv, InvalidAppEnv};
 /// The variable that names the database.
 pub const DATABASE_URL_VAR: &str = "DATABASE_URL";
 
+/// How long connecting may take before the command gives up.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Where the embedded SQLite databases live, relative to the workspace root.
 pub const EMBEDDED_DIR: &str = "data";
 
@@ -56,6 +59,9 @@ pub enum TargetError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// `DATABASE_URL` cannot be parsed.
+    #[error("DATABASE_URL ({0}) is not a valid URL: {1}; fix the variable")]
+    MalformedUrl(String, String),
     /// Connecting failed.
     #[error("could not connect to {url}: {message}; check DATABASE_URL and that the server is running")]
     Connect {
@@ -92,6 +98,9 @@ impl DatabaseTarget {
         let supported = ["postgres://", "postgresql://", "sqlite:"];
         if !supported.iter().any(|scheme| url.starts_with(scheme)) {
             return Err(TargetError::UnsupportedScheme(redact(url)));
+        }
+        if let Err(err) = url::Url::parse(url) {
+            return Err(TargetError::MalformedUrl(redact(url), err.to_string()));
         }
         Ok(Self { url: url.to_owned(), source: TargetSource::DatabaseUrl, env })
     }
@@ -138,7 +147,7 @@ impl DatabaseTarget {
         options
             .max_connections(1)
             .min_connections(1)
-            .connect_timeout(Duration::from_secs(10))
+            .connect_timeout(CONNECT_TIMEOUT)
             .sqlx_logging(false);
         Database::connect(options).await.map_err(|e| self.connect_error(&e))
     }

@@ -52,9 +52,11 @@ pub async fn schema_dump(db: &DatabaseConnection) -> Result<String, DbErr> {
     };
     let mut dump = String::new();
     for (kind, sql) in queries {
+        dump.push_str(&format!("-- {kind}s\n"));
         for row in db.query_all_raw(Statement::from_string(backend, sql)).await? {
             let line: String = row.try_get_by_index(0)?;
-            dump.push_str(&format!("-- {kind}\n{}\n", line.trim_end()));
+            dump.push_str(line.trim_end());
+            dump.push('\n');
         }
     }
     Ok(dump)

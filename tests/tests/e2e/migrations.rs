@@ -31,7 +31,7 @@ async fn down_to_empty_and_up_again_gives_the_same_schema(backend: Backend) {
     let emptied = schema_dump(db.conn()).await.expect("dump");
     let leftovers: Vec<&str> = emptied
         .lines()
-        .filter(|l| !l.starts_with("--") && !l.contains("seaql_migrations"))
+        .filter(|l| !l.starts_with("-- ") && !l.contains("seaql_migrations"))
         .collect();
     assert!(leftovers.is_empty(), "down to empty left objects behind: {leftovers:#?}");
 

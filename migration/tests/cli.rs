@@ -1,0 +1,214 @@
+//! The `migration` binary as an operator uses it: environment in, lines and exit codes out.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use argon2::{Argon2, PasswordHash, PasswordVerifier};
+use sea_orm::{ConnectionTrait, Database, Statement};
+use testkit::{Backend, TestDb};
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn output(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+}
+
+/// Runs the binary with exactly `env` (nothing inherited) in `dir`, so no `.env` file or
+/// developer setting leaks in.
+fn migration(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
+    let Output { status, stdout, stderr } = Command::new(env!("CARGO_BIN_EXE_migration"))
+        .args(args)
+        .env_clear()
+        .envs(env.iter().copied())
+        .current_dir(dir)
+        .output()
+        .expect("run the migration binary");
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    }
+}
+
+fn sqlite_url(dir: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", dir.join("app.sqlite3").display())
+}
+
+async fn scalar(url: &str, sql: &str) -> i64 {
+    let db = Database::connect(url).await.expect("connect");
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .expect("query")
+        .expect("row");
+    row.try_get_by_index(0).expect("integer")
+}
+
+async fn text(url: &str, sql: &str) -> String {
+    let db = Database::connect(url).await.expect("connect");
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .expect("query")
+        .expect("row");
+    row.try_get_by_index(0).expect("text")
+}
+
+#[test]
+fn up_applies_every_migration_then_status_and_a_second_up_say_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = sqlite_url(dir.path());
+    let env = [("DATABASE_URL", url.as_str())];
+
+    let up = migration(dir.path(), &env, &["up"]);
+    assert_eq!(up.code, 0, "{}", up.output());
+    assert!(up.stderr.contains("(from DATABASE_URL)"), "says which database: {}", up.stderr);
+    for name in ["m20240101_000001_core_schema", "m20240201_000001_support_tables", "m20240301_000001_sample_data"] {
+        assert!(up.stdout.contains(&format!("Applied {name} (")), "{}", up.stdout);
+    }
+
+    let status = migration(dir.path(), &env, &["status"]);
+    assert!(status.stdout.contains("3 applied, 0 pending"), "{}", status.stdout);
+    let again = migration(dir.path(), &env, &["up"]);
+    assert_eq!(again.code, 0);
+    assert!(again.stdout.contains("Nothing to apply"), "{}", again.stdout);
+}
+
+#[tokio::test]
+async fn the_admin_comes_from_the_environment_and_its_password_is_never_printed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = sqlite_url(dir.path());
+    let password = "Correct-Horse-Battery-42";
+    let env = [("DATABASE_URL", url.as_str()), ("ADMIN_EMAIL", "ops@example.org"), ("ADMIN_PASSWORD", password)];
+
+    let up = migration(dir.path(), &env, &["up", "-n", "1"]);
+
+    assert_eq!(up.code, 0, "{}", up.output());
+    assert!(!up.output().contains(password), "the password was printed");
+    let hash = text(&url, "SELECT password_hash FROM users WHERE email = 'ops@example.org' AND role = 'SUPER_ADMIN'").await;
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    let parsed = PasswordHash::new(&hash).expect("PHC string");
+    assert!(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok());
+}
+
+#[tokio::test]
+async fn without_admin_password_a_random_one_is_generated_and_shown_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = sqlite_url(dir.path());
+
+    let up = migration(dir.path(), &[("DATABASE_URL", url.as_str())], &["up", "-n", "1"]);
+
+    assert_eq!(up.code, 0, "{}", up.output());
+    let shown = up
+        .stderr
+        .split("with the generated password ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the generated password is shown on stderr");
+    assert!(shown.len() >= 20, "a strong password: {shown}");
+    let hash = text(&url, "SELECT password_hash FROM users WHERE role = 'SUPER_ADMIN'").await;
+    let parsed = PasswordHash::new(&hash).expect("PHC string");
+    assert!(Argon2::default().verify_password(shown.as_bytes(), &parsed).is_ok());
+    let status = migration(dir.path(), &[("DATABASE_URL", url.as_str())], &["status"]);
+    assert!(!status.output().contains(shown), "shown only once");
+}
+
+#[test]
+fn a_short_admin_password_is_refused_and_nothing_is_applied() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = sqlite_url(dir.path());
+    let env = [("DATABASE_URL", url.as_str()), ("ADMIN_PASSWORD", "short")];
+
+    let up = migration(dir.path(), &env, &["up"]);
+
+    assert_eq!(up.code, 1);
+    assert!(up.stderr.contains("ADMIN_PASSWORD"), "{}", up.stderr);
+    assert!(!up.output().contains("short\n"), "{}", up.output());
+    let status = migration(dir.path(), &[("DATABASE_URL", url.as_str())], &["status"]);
+    assert!(status.stdout.contains("0 applied, 3 pending"), "{}", status.stdout);
+}
+
+#[test]
+fn staging_and_production_need_a_database_url() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for env in ["staging", "production"] {
+        let run = migration(dir.path(), &[("APP_ENV", env)], &["status"]);
+        assert_eq!(run.code, 1);
+        assert!(run.stderr.contains("DATABASE_URL is not set") && run.stderr.contains(env), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn an_unknown_app_env_is_refused_with_the_accepted_values() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = migration(dir.path(), &[("APP_ENV", "prod")], &["status"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("APP_ENV=\"prod\""), "{}", run.stderr);
+    assert!(run.stderr.contains("development, test, staging, production"), "{}", run.stderr);
+}
+
+#[test]
+fn destructive_commands_need_force_in_production() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = sqlite_url(dir.path());
+    let env = [("DATABASE_URL", url.as_str()), ("APP_ENV", "production"), ("ADMIN_PASSWORD", "a-long-enough-password")];
+    assert_eq!(migration(dir.path(), &env, &["up"]).code, 0);
+
+    for command in [&["down"][..], &["reset"], &["fresh"], &["refresh"], &["down", "-n", "3"]] {
+        let run = migration(dir.path(), &env, command);
+        assert_eq!(run.code, 1, "{command:?} ran in production");
+        assert!(run.stderr.contains("--force"), "{}", run.stderr);
+    }
+    let status = migration(dir.path(), &env, &["status"]);
+    assert!(status.stdout.contains("3 applied, 0 pending"), "nothing was lost: {}", status.stdout);
+
+    let forced = migration(dir.path(), &env, &["down", "--force"]);
+    assert_eq!(forced.code, 0, "{}", forced.output());
+    assert!(forced.stdout.contains("Rolled back m20240301_000001_sample_data"));
+}
+
+#[tokio::test]
+async fn production_records_sample_data_without_inserting_it_unless_asked() {
+    let plain = TestDb::empty(Backend::Postgres).await.expect("database");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let env = [("DATABASE_URL", plain.url()), ("APP_ENV", "production"), ("ADMIN_PASSWORD", "a-long-enough-password")];
+
+    let up = migration(dir.path(), &env, &["up"]);
+
+    assert_eq!(up.code, 0, "{}", up.output());
+    assert!(up.stderr.contains("without inserting anything"), "{}", up.stderr);
+    assert!(migration(dir.path(), &env, &["status"]).stdout.contains("3 applied, 0 pending"));
+    assert_eq!(scalar(plain.url(), "SELECT count(*) FROM tenants").await, 1, "only the admin tenant");
+
+    let seeded = TestDb::empty(Backend::Postgres).await.expect("database");
+    let env = [
+        ("DATABASE_URL", seeded.url()),
+        ("APP_ENV", "production"),
+        ("ADMIN_PASSWORD", "a-long-enough-password"),
+        ("SEED_SAMPLE_DATA", "true"),
+    ];
+    assert_eq!(migration(dir.path(), &env, &["up"]).code, 0);
+    assert_eq!(scalar(seeded.url(), "SELECT count(*) FROM tenants").await, 4);
+}
+
+#[test]
+fn database_passwords_never_appear_in_output() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let secret = "Sup3r-S3cret-P4ss";
+    for url in [
+        format!("postgres://app:{secret}@127.0.0.1:1/chatdb"),
+        format!("mysql://app:{secret}@localhost/chatdb"),
+        format!("postgres://app:{secret}@[bad"),
+    ] {
+        let run = migration(dir.path(), &[("DATABASE_URL", url.as_str())], &["status"]);
+        assert_eq!(run.code, 1, "{url} should fail");
+        assert!(!run.output().contains(secret), "password leaked for {url}: {}", run.output());
+        assert!(run.stderr.contains("DATABASE_URL"), "the error names the variable: {}", run.stderr);
+    }
+}
