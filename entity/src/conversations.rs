@@ -116,7 +116,11 @@ impl ActiveModelBehavior for ActiveModel {
 
     /// SQLite computes `priority_score`, `sla_deadline` and `updated_at` in AFTER
     /// triggers, which RETURNING does not see: read the row back there.
-    async fn after_save<C: ConnectionTrait>(model: Model, db: &C, _insert: bool) -> Result<Model, DbErr> {
+    async fn after_save<C: ConnectionTrait>(
+        model: Model,
+        db: &C,
+        _insert: bool,
+    ) -> Result<Model, DbErr> {
         crate::triggers::read_back::<Entity, C>(db, model.id, model, true).await
     }
 }

@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 /// sea-orm reads a plain `Decimal` from SQLite through `f64`, which is not exact; this type
 /// reads SQLite's text as written and PostgreSQL's `numeric` natively. Values are rounded
 /// to two places, half away from zero as PostgreSQL does, when written.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Numeric(pub Decimal);
 
@@ -24,8 +26,8 @@ pub const SCALE: u32 = 2;
 impl Numeric {
     /// The value rounded to the schema's two decimal places, as the database stores it.
     pub fn new(value: Decimal) -> Self {
-        let mut rounded =
-            value.round_dp_with_strategy(SCALE, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        let mut rounded = value
+            .round_dp_with_strategy(SCALE, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
         rounded.rescale(SCALE);
         Self(rounded)
     }

@@ -19,8 +19,7 @@ where
     if !needed || db.get_database_backend() != DbBackend::Sqlite {
         return Ok(model);
     }
-    E::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound(format!("{} {id} vanished after saving", E::default().table_name())))
+    E::find_by_id(id).one(db).await?.ok_or_else(|| {
+        DbErr::RecordNotFound(format!("{} {id} vanished after saving", E::default().table_name()))
+    })
 }

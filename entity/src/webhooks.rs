@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::json::{StringList};
+use crate::json::StringList;
 
 /// A row of `webhooks`.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
@@ -70,7 +70,11 @@ impl ActiveModelBehavior for ActiveModel {
 
     /// SQLite sets `updated_at` in an AFTER trigger, which RETURNING does not see:
     /// read the row back there after an update.
-    async fn after_save<C: ConnectionTrait>(model: Model, db: &C, insert: bool) -> Result<Model, DbErr> {
+    async fn after_save<C: ConnectionTrait>(
+        model: Model,
+        db: &C,
+        insert: bool,
+    ) -> Result<Model, DbErr> {
         crate::triggers::read_back::<Entity, C>(db, model.id, model, !insert).await
     }
 }

@@ -46,13 +46,19 @@ pub enum TargetError {
     #[error(transparent)]
     AppEnv(#[from] InvalidAppEnv),
     /// Staging or production without `DATABASE_URL`.
-    #[error("DATABASE_URL is not set; APP_ENV={0} has no embedded default, so set DATABASE_URL to the database's URL")]
+    #[error(
+        "DATABASE_URL is not set; APP_ENV={0} has no embedded default, so set DATABASE_URL to the database's URL"
+    )]
     MissingUrl(AppEnv),
     /// `DATABASE_URL` has an unsupported scheme.
-    #[error("DATABASE_URL ({0}) is not a postgres://, postgresql:// or sqlite: URL; fix the variable")]
+    #[error(
+        "DATABASE_URL ({0}) is not a postgres://, postgresql:// or sqlite: URL; fix the variable"
+    )]
     UnsupportedScheme(String),
     /// The embedded database's directory could not be created.
-    #[error("could not create {path}: {source}; check that the workspace is writable or set DATABASE_URL")]
+    #[error(
+        "could not create {path}: {source}; check that the workspace is writable or set DATABASE_URL"
+    )]
     EmbeddedDir {
         /// The directory.
         path: PathBuf,
@@ -63,7 +69,9 @@ pub enum TargetError {
     #[error("DATABASE_URL ({0}) is not a valid URL: {1}; fix the variable")]
     MalformedUrl(String, String),
     /// Connecting failed.
-    #[error("could not connect to {url}: {message}; check DATABASE_URL and that the server is running")]
+    #[error(
+        "could not connect to {url}: {message}; check DATABASE_URL and that the server is running"
+    )]
     Connect {
         /// The redacted URL.
         url: String,

@@ -29,7 +29,15 @@ const MIN_ADMIN_PASSWORD_LEN: usize = 12;
 pub struct Migration;
 
 fn tables() -> Vec<Table> {
-    vec![tenants(), users(), customers(), conversations(), messages(), subscriptions(), automations()]
+    vec![
+        tenants(),
+        users(),
+        customers(),
+        conversations(),
+        messages(),
+        subscriptions(),
+        automations(),
+    ]
 }
 
 fn tenants() -> Table {
@@ -200,15 +208,35 @@ fn automations() -> Table {
 
 fn postgres_comments() -> Vec<String> {
     vec![
-        postgres::comment_on_table("tenants", "Organisations using the platform; every tenant's data is isolated by tenant_id."),
+        postgres::comment_on_table(
+            "tenants",
+            "Organisations using the platform; every tenant's data is isolated by tenant_id.",
+        ),
         postgres::comment_on_table("users", "Agents and administrators of a tenant."),
         postgres::comment_on_table("customers", "People who write in to a tenant."),
-        postgres::comment_on_table("conversations", "Support threads between a customer and a tenant's agents."),
-        postgres::comment_on_table("messages", "Messages of a conversation, in the conversation's tenant."),
+        postgres::comment_on_table(
+            "conversations",
+            "Support threads between a customer and a tenant's agents.",
+        ),
+        postgres::comment_on_table(
+            "messages",
+            "Messages of a conversation, in the conversation's tenant.",
+        ),
         postgres::comment_on_table("subscriptions", "Billing subscriptions of tenants."),
-        postgres::comment_on_table("automations", "Rules that act on messages, conversations, schedules or webhooks."),
-        postgres::comment_on_column("users", "password_hash", "Argon2id PHC string; NULL for invited users without a password."),
-        postgres::comment_on_column("messages", "sender_id", "A users.id or customers.id, depending on sender_type."),
+        postgres::comment_on_table(
+            "automations",
+            "Rules that act on messages, conversations, schedules or webhooks.",
+        ),
+        postgres::comment_on_column(
+            "users",
+            "password_hash",
+            "Argon2id PHC string; NULL for invited users without a password.",
+        ),
+        postgres::comment_on_column(
+            "messages",
+            "sender_id",
+            "A users.id or customers.id, depending on sender_type.",
+        ),
     ]
 }
 

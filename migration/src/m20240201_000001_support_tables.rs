@@ -52,13 +52,10 @@ fn tags() -> Table {
         .tenant_id()
         .column(Col::varchar("name", 100).not_null())
         .column(
-            Col::varchar("colour", 7)
-                .not_null()
-                .default(Default::Str("#3B82F6"))
-                .check_by_dialect(
-                    "colour ~ '^#[0-9A-Fa-f]{6}$'",
-                    "colour GLOB '#[0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f]'",
-                ),
+            Col::varchar("colour", 7).not_null().default(Default::Str("#3B82F6")).check_by_dialect(
+                "colour ~ '^#[0-9A-Fa-f]{6}$'",
+                "colour GLOB '#[0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f]'",
+            ),
         )
         .column(Col::text("description"))
         .column(non_negative("usage_count"))
@@ -127,10 +124,12 @@ fn webhooks() -> Table {
             "url ~ '^https?://'",
             "(url GLOB 'http://*' OR url GLOB 'https://*')",
         ))
-        .column(Col::json_array("events").check_by_dialect(
-            "jsonb_array_length(events) > 0",
-            "json_array_length(events) > 0",
-        ))
+        .column(
+            Col::json_array("events").check_by_dialect(
+                "jsonb_array_length(events) > 0",
+                "json_array_length(events) > 0",
+            ),
+        )
         .column(Col::boolean("is_active", true))
         .column(Col::varchar("secret_key", 255).not_null())
         .column(Col::json_object("headers", "{}"))
@@ -235,15 +234,21 @@ fn new_columns() -> Vec<(&'static str, Vec<Col>)> {
 /// Indexes on the new columns of existing tables.
 fn new_column_indexes() -> Vec<Index> {
     vec![
-        Index::on("idx_conversations_agent_queue", "conversations", "tenant_id, priority_score DESC")
-            .partial("status IN ('OPEN', 'IN_PROGRESS', 'PENDING')"),
+        Index::on(
+            "idx_conversations_agent_queue",
+            "conversations",
+            "tenant_id, priority_score DESC",
+        )
+        .partial("status IN ('OPEN', 'IN_PROGRESS', 'PENDING')"),
         Index::on("idx_conversations_sla_deadline", "conversations", "sla_deadline"),
     ]
 }
 
 /// The V1 columns whose free-form tag lists move into `tags`.
-const TAGGED: &[(&str, &str, &str)] =
-    &[("customers", "customer_tags", "customer_id"), ("conversations", "conversation_tags", "conversation_id")];
+const TAGGED: &[(&str, &str, &str)] = &[
+    ("customers", "customer_tags", "customer_id"),
+    ("conversations", "conversation_tags", "conversation_id"),
+];
 
 fn admin_tags(dialect: Dialect) -> Vec<String> {
     let tenant = dialect.uuid_literal(&seeded_ids::ADMIN_TENANT.to_string());
@@ -349,12 +354,14 @@ fn normalise_tags(dialect: Dialect, table: &str, links: &str, owner: &str) -> Ve
 /// The tag lists of `table` rebuilt from its links, in link order; untagged rows keep `[]`.
 fn rebuild_tag_lists(dialect: Dialect, table: &str, links: &str, owner: &str) -> Vec<String> {
     match dialect {
-        Dialect::Postgres => {
-            ddl::postgres::without_touch_trigger(table, vec![postgres::rebuild_tag_list(table, links, owner)])
-        }
-        Dialect::Sqlite => {
-            ddl::sqlite::without_touch_trigger(table, vec![sqlite::rebuild_tag_list(table, links, owner)])
-        }
+        Dialect::Postgres => ddl::postgres::without_touch_trigger(
+            table,
+            vec![postgres::rebuild_tag_list(table, links, owner)],
+        ),
+        Dialect::Sqlite => ddl::sqlite::without_touch_trigger(
+            table,
+            vec![sqlite::rebuild_tag_list(table, links, owner)],
+        ),
     }
 }
 

@@ -16,7 +16,10 @@ use sea_orm_migration::MigrationStatus;
 /// file in the workspace's data/ directory. APP_ENV (development, test, staging,
 /// production) decides the default database and guards destructive commands.
 #[derive(Parser)]
-#[command(version, after_help = "Examples:\n  cargo run -p migration -- up\n  cargo run -p migration -- status\n  DATABASE_URL=postgres://app@localhost/chatdb cargo run -p migration -- down -n 1")]
+#[command(
+    version,
+    after_help = "Examples:\n  cargo run -p migration -- up\n  cargo run -p migration -- status\n  DATABASE_URL=postgres://app@localhost/chatdb cargo run -p migration -- down -n 1"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -121,7 +124,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
     eprintln!("Database: {}", target.describe());
     let db = target.connect().await?;
-    let _lock = lock(&db, &target).await?;
+    lock(&db, &target).await?;
     let result = match cli.command {
         Command::Up { steps } => up(&db, steps).await,
         Command::Down { steps, .. } => down(&db, Some(steps)).await,
@@ -155,9 +158,9 @@ async fn up(db: &DatabaseConnection, steps: Option<u32>) -> anyhow::Result<()> {
     }
     for migration in pending.iter().take(count) {
         let started = Instant::now();
-        Migrator::up(db, Some(1))
-            .await
-            .with_context(|| format!("migration {} failed and was rolled back", migration.name()))?;
+        Migrator::up(db, Some(1)).await.with_context(|| {
+            format!("migration {} failed and was rolled back", migration.name())
+        })?;
         println!("Applied {} ({})", migration.name(), elapsed(started));
     }
     Ok(())
@@ -171,9 +174,9 @@ async fn down(db: &DatabaseConnection, steps: Option<u32>) -> anyhow::Result<()>
     }
     for migration in applied.iter().rev().take(count) {
         let started = Instant::now();
-        Migrator::down(db, Some(1)).await.with_context(|| {
-            format!("rolling back {} failed and was undone", migration.name())
-        })?;
+        Migrator::down(db, Some(1))
+            .await
+            .with_context(|| format!("rolling back {} failed and was undone", migration.name()))?;
         println!("Rolled back {} ({})", migration.name(), elapsed(started));
     }
     Ok(())

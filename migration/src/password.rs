@@ -1,7 +1,7 @@
 //! Password hashing for the users that migrations create.
 
-use argon2::password_hash::{PasswordHasher, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, SaltString};
 use rand::Rng;
 use rand::distr::Alphanumeric;
 

@@ -1,4 +1,5 @@
 //! The `migration` binary as an operator uses it: environment in, lines and exit codes out.
+#![expect(clippy::expect_used, reason = "a test fails loudly on anything unexpected")]
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -69,7 +70,11 @@ fn up_applies_every_migration_then_status_and_a_second_up_say_so() {
     let up = migration(dir.path(), &env, &["up"]);
     assert_eq!(up.code, 0, "{}", up.output());
     assert!(up.stderr.contains("(from DATABASE_URL)"), "says which database: {}", up.stderr);
-    for name in ["m20240101_000001_core_schema", "m20240201_000001_support_tables", "m20240301_000001_sample_data"] {
+    for name in [
+        "m20240101_000001_core_schema",
+        "m20240201_000001_support_tables",
+        "m20240301_000001_sample_data",
+    ] {
         assert!(up.stdout.contains(&format!("Applied {name} (")), "{}", up.stdout);
     }
 
@@ -85,13 +90,21 @@ async fn the_admin_comes_from_the_environment_and_its_password_is_never_printed(
     let dir = tempfile::tempdir().expect("tempdir");
     let url = sqlite_url(dir.path());
     let password = "Correct-Horse-Battery-42";
-    let env = [("DATABASE_URL", url.as_str()), ("ADMIN_EMAIL", "ops@example.org"), ("ADMIN_PASSWORD", password)];
+    let env = [
+        ("DATABASE_URL", url.as_str()),
+        ("ADMIN_EMAIL", "ops@example.org"),
+        ("ADMIN_PASSWORD", password),
+    ];
 
     let up = migration(dir.path(), &env, &["up", "-n", "1"]);
 
     assert_eq!(up.code, 0, "{}", up.output());
     assert!(!up.output().contains(password), "the password was printed");
-    let hash = text(&url, "SELECT password_hash FROM users WHERE email = 'ops@example.org' AND role = 'SUPER_ADMIN'").await;
+    let hash = text(
+        &url,
+        "SELECT password_hash FROM users WHERE email = 'ops@example.org' AND role = 'SUPER_ADMIN'",
+    )
+    .await;
     assert!(hash.starts_with("$argon2id$"), "{hash}");
     let parsed = PasswordHash::new(&hash).expect("PHC string");
     assert!(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok());
@@ -140,7 +153,11 @@ fn staging_and_production_need_a_database_url() {
     for env in ["staging", "production"] {
         let run = migration(dir.path(), &[("APP_ENV", env)], &["status"]);
         assert_eq!(run.code, 1);
-        assert!(run.stderr.contains("DATABASE_URL is not set") && run.stderr.contains(env), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("DATABASE_URL is not set") && run.stderr.contains(env),
+            "{}",
+            run.stderr
+        );
     }
 }
 
@@ -157,7 +174,11 @@ fn an_unknown_app_env_is_refused_with_the_accepted_values() {
 fn destructive_commands_need_force_in_production() {
     let dir = tempfile::tempdir().expect("tempdir");
     let url = sqlite_url(dir.path());
-    let env = [("DATABASE_URL", url.as_str()), ("APP_ENV", "production"), ("ADMIN_PASSWORD", "a-long-enough-password")];
+    let env = [
+        ("DATABASE_URL", url.as_str()),
+        ("APP_ENV", "production"),
+        ("ADMIN_PASSWORD", "a-long-enough-password"),
+    ];
     assert_eq!(migration(dir.path(), &env, &["up"]).code, 0);
 
     for command in [&["down"][..], &["reset"], &["fresh"], &["refresh"], &["down", "-n", "3"]] {
@@ -177,14 +198,22 @@ fn destructive_commands_need_force_in_production() {
 async fn production_records_sample_data_without_inserting_it_unless_asked() {
     let plain = TestDb::empty(Backend::Postgres).await.expect("database");
     let dir = tempfile::tempdir().expect("tempdir");
-    let env = [("DATABASE_URL", plain.url()), ("APP_ENV", "production"), ("ADMIN_PASSWORD", "a-long-enough-password")];
+    let env = [
+        ("DATABASE_URL", plain.url()),
+        ("APP_ENV", "production"),
+        ("ADMIN_PASSWORD", "a-long-enough-password"),
+    ];
 
     let up = migration(dir.path(), &env, &["up"]);
 
     assert_eq!(up.code, 0, "{}", up.output());
     assert!(up.stderr.contains("without inserting anything"), "{}", up.stderr);
     assert!(migration(dir.path(), &env, &["status"]).stdout.contains("3 applied, 0 pending"));
-    assert_eq!(scalar(plain.url(), "SELECT count(*) FROM tenants").await, 1, "only the admin tenant");
+    assert_eq!(
+        scalar(plain.url(), "SELECT count(*) FROM tenants").await,
+        1,
+        "only the admin tenant"
+    );
 
     let seeded = TestDb::empty(Backend::Postgres).await.expect("database");
     let env = [
@@ -209,6 +238,10 @@ fn database_passwords_never_appear_in_output() {
         let run = migration(dir.path(), &[("DATABASE_URL", url.as_str())], &["status"]);
         assert_eq!(run.code, 1, "{url} should fail");
         assert!(!run.output().contains(secret), "password leaked for {url}: {}", run.output());
-        assert!(run.stderr.contains("DATABASE_URL"), "the error names the variable: {}", run.stderr);
+        assert!(
+            run.stderr.contains("DATABASE_URL"),
+            "the error names the variable: {}",
+            run.stderr
+        );
     }
 }

@@ -6,8 +6,8 @@ use entity::enums::{Priority, UserRole};
 use entity::prelude::*;
 use sea_orm::sea_query::{InsertStatement, Query, SimpleExpr};
 use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    ExecResult, Set, Statement,
+    ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, ExecResult,
+    Set, Statement,
 };
 use uuid::Uuid;
 
@@ -128,7 +128,10 @@ pub async fn customer(db: &DatabaseConnection, tenant: Uuid) -> customers::Model
 }
 
 /// A conversation model of `customer`, not yet inserted.
-pub fn conversation_of(customer: &customers::Model, priority: Priority) -> conversations::ActiveModel {
+pub fn conversation_of(
+    customer: &customers::Model,
+    priority: Priority,
+) -> conversations::ActiveModel {
     let mut conversation = conversations::ActiveModel::new();
     conversation.tenant_id = Set(customer.tenant_id);
     conversation.customer_id = Set(customer.id);
@@ -142,7 +145,10 @@ pub fn conversation_of(customer: &customers::Model, priority: Priority) -> conve
 }
 
 /// A new conversation of `customer`.
-pub async fn conversation(db: &DatabaseConnection, customer: &customers::Model) -> conversations::Model {
+pub async fn conversation(
+    db: &DatabaseConnection,
+    customer: &customers::Model,
+) -> conversations::Model {
     conversation_of(customer, Priority::Medium)
         .insert(db)
         .await
@@ -150,7 +156,10 @@ pub async fn conversation(db: &DatabaseConnection, customer: &customers::Model) 
 }
 
 /// A new message from the customer in `conversation`.
-pub async fn message(db: &DatabaseConnection, conversation: &conversations::Model) -> messages::Model {
+pub async fn message(
+    db: &DatabaseConnection,
+    conversation: &conversations::Model,
+) -> messages::Model {
     let mut message = messages::ActiveModel::new();
     message.tenant_id = Set(conversation.tenant_id);
     message.conversation_id = Set(conversation.id);

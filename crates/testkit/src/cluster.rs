@@ -72,20 +72,41 @@ fn start(dir: &Path) -> Result<u16, Error> {
             .map_err(Error::io("handing the state directory to the postgres user"))?;
     }
     let user = run_as.as_ref().map(|(name, ..)| name.as_str());
-    run(user, &bin.join("initdb"), &[
-        "-D", &data.to_string_lossy(), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-        "--locale=C", "--no-sync",
-    ])?;
+    run(
+        user,
+        &bin.join("initdb"),
+        &[
+            "-D",
+            &data.to_string_lossy(),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        ],
+    )?;
     let port = free_port()?;
     let options = format!(
         "-p {port} -c listen_addresses=127.0.0.1 -k {} -c fsync=off -c synchronous_commit=off \
          -c full_page_writes=off -c max_connections=300 -c shared_buffers=128MB",
         dir.display()
     );
-    run(user, &bin.join("pg_ctl"), &[
-        "-D", &data.to_string_lossy(), "-o", &options, "-l", &dir.join("server.log").to_string_lossy(),
-        "-w", "start",
-    ])?;
+    run(
+        user,
+        &bin.join("pg_ctl"),
+        &[
+            "-D",
+            &data.to_string_lossy(),
+            "-o",
+            &options,
+            "-l",
+            &dir.join("server.log").to_string_lossy(),
+            "-w",
+            "start",
+        ],
+    )?;
     fs::write(dir.join("port"), port.to_string()).map_err(Error::io("recording the port"))?;
     spawn_watchdog(dir, &bin, user)?;
     Ok(port)
@@ -113,7 +134,10 @@ fn bin_dir() -> Result<PathBuf, Error> {
         .collect();
     versions.sort();
     versions.pop().map(|(_, dir)| dir).ok_or_else(|| {
-        Error::NoPostgres("no initdb in TESTKIT_PG_BINDIR, pg_config --bindir or /usr/lib/postgresql/*/bin".into())
+        Error::NoPostgres(
+            "no initdb in TESTKIT_PG_BINDIR, pg_config --bindir or /usr/lib/postgresql/*/bin"
+                .into(),
+        )
     })
 }
 

@@ -31,8 +31,8 @@ pub use schema_dump::schema_dump;
 /// Names templates after the migrations and this test binary, so that a rebuilt binary
 /// (say, with an edited migration) never reuses an older template.
 fn fingerprint() -> String {
-    use std::hash::{DefaultHasher, Hash, Hasher};
     use migration::MigratorTrait;
+    use std::hash::{DefaultHasher, Hash, Hasher};
     let mut hasher = DefaultHasher::new();
     for migration in migration::Migrator::migrations() {
         migration.name().hash(&mut hasher);

@@ -71,7 +71,9 @@ async fn ensure_template(admin: &DatabaseConnection, admin_url: &str) -> Result<
 }
 
 /// A new database, migrated or empty, with the guard that drops it.
-pub(crate) async fn create(migrated: bool) -> Result<(DatabaseConnection, String, DropOnExit), Error> {
+pub(crate) async fn create(
+    migrated: bool,
+) -> Result<(DatabaseConnection, String, DropOnExit), Error> {
     let admin_url = admin_url()?;
     let admin = Database::connect(admin_url.as_str()).await?;
     let name = format!("chatdb_test_{}", uuid::Uuid::new_v4().simple());
@@ -100,7 +102,8 @@ impl Drop for DropOnExit {
         let admin_url = self.admin_url.clone();
         let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
         let dropper = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            let runtime =
+                tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
             runtime.block_on(async {
                 let admin = Database::connect(admin_url.as_str()).await.ok()?;
                 exec(&admin, sql).await.ok()?;

@@ -51,7 +51,15 @@ pub(crate) struct Col {
 
 impl Col {
     fn new(name: &'static str, kind: Kind) -> Self {
-        Self { name, kind, not_null: false, default: None, checks: Vec::new(), dialect_checks: Vec::new(), references: None }
+        Self {
+            name,
+            kind,
+            not_null: false,
+            default: None,
+            checks: Vec::new(),
+            dialect_checks: Vec::new(),
+            references: None,
+        }
     }
 
     /// A uuid.
@@ -111,7 +119,10 @@ impl Col {
         Self::new(name, Kind::Enum(values)).not_null().default(Default::Str(default))
     }
     /// An upper-case enumerated string with no default.
-    pub(crate) fn required_enumeration(name: &'static str, values: &'static [&'static str]) -> Self {
+    pub(crate) fn required_enumeration(
+        name: &'static str,
+        values: &'static [&'static str],
+    ) -> Self {
         Self::new(name, Kind::Enum(values)).not_null()
     }
 
@@ -207,17 +218,22 @@ impl Col {
             }
             (Dialect::Postgres, Kind::JsonObject) => vec![format!("jsonb_typeof({c}) = 'object'")],
             (Dialect::Postgres, Kind::JsonArray) => vec![format!("jsonb_typeof({c}) = 'array'")],
-            (Dialect::Postgres, Kind::StringList) => vec![
-                format!("jsonb_typeof({c}) = 'array'"),
-                postgres::string_elements_check(c),
-            ],
+            (Dialect::Postgres, Kind::StringList) => {
+                vec![format!("jsonb_typeof({c}) = 'array'"), postgres::string_elements_check(c)]
+            }
             (Dialect::Postgres, Kind::IpAddress) => vec![postgres::ip_address_check(c)],
             (Dialect::Postgres, _) => Vec::new(),
             (Dialect::Sqlite, Kind::JsonObject) => vec![sqlite::json_shape(c, "object")],
-            (Dialect::Sqlite, Kind::JsonArray | Kind::StringList) => vec![sqlite::json_shape(c, "array")],
-            (Dialect::Sqlite, Kind::Uuid) => vec![format!("typeof({c}) = 'blob' AND length({c}) = 16")],
+            (Dialect::Sqlite, Kind::JsonArray | Kind::StringList) => {
+                vec![sqlite::json_shape(c, "array")]
+            }
+            (Dialect::Sqlite, Kind::Uuid) => {
+                vec![format!("typeof({c}) = 'blob' AND length({c}) = 16")]
+            }
             (Dialect::Sqlite, Kind::Varchar(n)) => vec![format!("length({c}) <= {n}")],
-            (Dialect::Sqlite, Kind::Integer | Kind::BigInt) => vec![format!("typeof({c}) = 'integer'")],
+            (Dialect::Sqlite, Kind::Integer | Kind::BigInt) => {
+                vec![format!("typeof({c}) = 'integer'")]
+            }
             (Dialect::Sqlite, Kind::Boolean) => vec![format!("{c} IN (0, 1)")],
             (Dialect::Sqlite, Kind::Timestamp) => vec![format!("julianday({c}) IS NOT NULL")],
             (Dialect::Sqlite, Kind::Decimal(p, s)) => vec![sqlite::decimal_text(c, *p, *s)],

@@ -88,12 +88,30 @@ pub(super) fn rebuild_tag_list(table: &str, links: &str, owner: &str) -> String 
 /// V2's table and column comments.
 pub(super) fn comments() -> Vec<String> {
     vec![
-        comment_on_table("audit_logs", "Append-only record of changes; tenant_id is NULL for system-wide events."),
-        comment_on_table("tags", "Tags of a tenant; linked through customer_tags and conversation_tags."),
+        comment_on_table(
+            "audit_logs",
+            "Append-only record of changes; tenant_id is NULL for system-wide events.",
+        ),
+        comment_on_table(
+            "tags",
+            "Tags of a tenant; linked through customer_tags and conversation_tags.",
+        ),
         comment_on_column("tags", "usage_count", "Number of customer and conversation links."),
-        comment_on_column("user_sessions", "session_token", "A hash of the session token, never the token itself."),
-        comment_on_column("conversations", "priority_score", "Computed by trigger: priority base + 25 x escalation_level + whole hours open."),
-        comment_on_column("conversations", "sla_deadline", "Defaults on insert to created_at + the tenant's sla_policies.resolution_time minutes."),
+        comment_on_column(
+            "user_sessions",
+            "session_token",
+            "A hash of the session token, never the token itself.",
+        ),
+        comment_on_column(
+            "conversations",
+            "priority_score",
+            "Computed by trigger: priority base + 25 x escalation_level + whole hours open.",
+        ),
+        comment_on_column(
+            "conversations",
+            "sla_deadline",
+            "Defaults on insert to created_at + the tenant's sla_policies.resolution_time minutes.",
+        ),
         comment_on_column("conversations", "estimated_resolution_time", "Minutes."),
     ]
 }

@@ -27,7 +27,8 @@ fn score(row: &str) -> String {
 /// so a canonical UTC timestamp keeps its full precision (strftime's `%f` has only
 /// milliseconds); other forms are normalised.
 fn sla_deadline(row: &str) -> String {
-    let minutes = "'+' || CAST(json_extract(t.sla_policies, '$.resolution_time') AS INTEGER) || ' minutes'";
+    let minutes =
+        "'+' || CAST(json_extract(t.sla_policies, '$.resolution_time') AS INTEGER) || ' minutes'";
     format!(
         "(SELECT CASE WHEN {row}.created_at GLOB '????-??-??T??:??:*+00:00' \
              THEN strftime('%Y-%m-%dT%H:%M', {row}.created_at, {minutes}) || substr({row}.created_at, 17) \

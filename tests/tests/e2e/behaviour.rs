@@ -1,7 +1,9 @@
 //! What the database computes and refuses, whoever writes to it.
 
 use chrono::Duration;
-use e2e::{Backend, conversation_of, count, customer, exec, migrated, now, on_both_backends, tenant};
+use e2e::{
+    Backend, conversation_of, count, customer, exec, migrated, now, on_both_backends, tenant,
+};
 use entity::enums::Priority;
 use entity::json::SlaPolicies;
 use entity::prelude::*;
@@ -21,7 +23,12 @@ async fn priority_score_follows_priority_escalation_and_age(backend: Backend) {
     let acme = tenant(db, "Acme").await;
     let jordan = customer(db, acme.id).await;
 
-    for (priority, base) in [(Priority::Low, 25), (Priority::Medium, 50), (Priority::High, 100), (Priority::Urgent, 150)] {
+    for (priority, base) in [
+        (Priority::Low, 25),
+        (Priority::Medium, 50),
+        (Priority::High, 100),
+        (Priority::Urgent, 150),
+    ] {
         let mut conversation = conversation_of(&jordan, priority);
         conversation.priority_score = Set(9999);
         let conversation = conversation.insert(db).await.expect("insert");
@@ -59,7 +66,8 @@ async fn sla_deadline_comes_from_the_tenant_policy(backend: Backend) {
     let mut conversation = conversation_of(&nora, Priority::Medium);
     conversation.created_at = Set(created);
     let conversation = conversation.insert(db).await.expect("insert");
-    let stored = Conversations::find_by_id(conversation.id).one(db).await.expect("find").expect("row");
+    let stored =
+        Conversations::find_by_id(conversation.id).one(db).await.expect("find").expect("row");
     assert_eq!(stored.sla_deadline, Some(created + Duration::minutes(120)));
 
     let agreed = now() + Duration::days(3);
@@ -88,10 +96,13 @@ async fn updated_at_moves_on_every_update(backend: Backend) {
     let before_update = now() - Duration::seconds(5);
     let tenant = Tenants::find_by_id(acme.id).one(db).await.expect("find").expect("row");
     let customer = Customers::find_by_id(jordan.id).one(db).await.expect("find").expect("row");
-    let conversation = Conversations::find_by_id(conversation.id).one(db).await.expect("find").expect("row");
-    for (table, updated_at) in
-        [("tenants", tenant.updated_at), ("customers", customer.updated_at), ("conversations", conversation.updated_at)]
-    {
+    let conversation =
+        Conversations::find_by_id(conversation.id).one(db).await.expect("find").expect("row");
+    for (table, updated_at) in [
+        ("tenants", tenant.updated_at),
+        ("customers", customer.updated_at),
+        ("conversations", conversation.updated_at),
+    ] {
         assert!(updated_at > before_update, "{table}.updated_at did not move: {updated_at}");
     }
 }

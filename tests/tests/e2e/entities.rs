@@ -4,7 +4,9 @@
 use std::str::FromStr;
 
 use chrono::Duration;
-use e2e::{Backend, agent, conversation, customer, message, migrated, now, on_both_backends, tag, tenant};
+use e2e::{
+    Backend, agent, conversation, customer, message, migrated, now, on_both_backends, tag, tenant,
+};
 use entity::Numeric;
 use entity::enums::*;
 use entity::json::{NotificationTypes, QuietHours};
@@ -18,7 +20,8 @@ on_both_backends!(every_table_round_trips_through_its_entity, decimals_stay_exac
 /// Inserts `model` and checks that reading it back by `id` gives the same row.
 macro_rules! round_trip {
     ($db:expr, $entity:ty, $model:expr) => {{
-        let inserted = $model.insert($db).await.expect(concat!("insert into ", stringify!($entity)));
+        let inserted =
+            $model.insert($db).await.expect(concat!("insert into ", stringify!($entity)));
         let found = <$entity>::find_by_id(inserted.id).one($db).await.expect("find").expect("row");
         assert_eq!(found, inserted, "{} round trip", stringify!($entity));
         found
@@ -38,13 +41,19 @@ async fn every_table_round_trips_through_its_entity(backend: Backend) {
         (Tenants::find_by_id(acme.id).one(db).await.expect("find").map(|m| m.id), acme.id),
         (Users::find_by_id(sam.id).one(db).await.expect("find").map(|m| m.id), sam.id),
         (Customers::find_by_id(jordan.id).one(db).await.expect("find").map(|m| m.id), jordan.id),
-        (Conversations::find_by_id(thread.id).one(db).await.expect("find").map(|m| m.id), thread.id),
+        (
+            Conversations::find_by_id(thread.id).one(db).await.expect("find").map(|m| m.id),
+            thread.id,
+        ),
         (Messages::find_by_id(hello.id).one(db).await.expect("find").map(|m| m.id), hello.id),
         (Tags::find_by_id(vip.id).one(db).await.expect("find").map(|m| m.id), vip.id),
     ] {
         assert_eq!(found, Some(id));
     }
-    assert_eq!(Conversations::find_by_id(thread.id).one(db).await.expect("find"), Some(thread.clone()));
+    assert_eq!(
+        Conversations::find_by_id(thread.id).one(db).await.expect("find"),
+        Some(thread.clone())
+    );
     assert_eq!(Users::find_by_id(sam.id).one(db).await.expect("find"), Some(sam.clone()));
 
     let start = now() - Duration::days(10);
@@ -119,7 +128,8 @@ async fn every_table_round_trips_through_its_entity(backend: Backend) {
     settings.email_notifications = Set(true);
     settings.push_notifications = Set(false);
     settings.sms_notifications = Set(true);
-    settings.notification_types = Set(NotificationTypes { message_received: false, ..Default::default() });
+    settings.notification_types =
+        Set(NotificationTypes { message_received: false, ..Default::default() });
     settings.quiet_hours = Set(QuietHours { enabled: true, ..Default::default() });
     round_trip!(db, NotificationSettings, settings);
 

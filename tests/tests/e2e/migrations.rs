@@ -4,7 +4,10 @@ use e2e::{Backend, empty, migrated, on_both_backends};
 use migration::{MigrationStatus, Migrator, MigratorTrait};
 use testkit::schema_dump;
 
-on_both_backends!(empty_database_migrates_to_head, down_to_empty_and_up_again_gives_the_same_schema);
+on_both_backends!(
+    empty_database_migrates_to_head,
+    down_to_empty_and_up_again_gives_the_same_schema
+);
 
 async fn empty_database_migrates_to_head(backend: Backend) {
     let db = empty(backend).await;
@@ -12,7 +15,8 @@ async fn empty_database_migrates_to_head(backend: Backend) {
     Migrator::up(db.conn(), None).await.expect("up");
 
     let status = Migrator::get_migration_with_status(db.conn()).await.expect("status");
-    let names: Vec<(&str, MigrationStatus)> = status.iter().map(|m| (m.name(), m.status())).collect();
+    let names: Vec<(&str, MigrationStatus)> =
+        status.iter().map(|m| (m.name(), m.status())).collect();
     assert_eq!(
         names,
         [

@@ -4,29 +4,76 @@ use e2e::{Backend, count, migrated, on_both_backends, tenant};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::EntityTrait;
 
-on_both_backends!(sample_data_is_present_and_within_its_tenants, sample_data_down_removes_only_sample_rows);
+on_both_backends!(
+    sample_data_is_present_and_within_its_tenants,
+    sample_data_down_removes_only_sample_rows
+);
 
 /// Child rows whose tenant differs from their parent's; each query must count zero.
 const CROSS_TENANT: &[(&str, &str)] = &[
-    ("conversation/customer", "SELECT count(*) FROM conversations c JOIN customers p ON p.id = c.customer_id WHERE p.tenant_id <> c.tenant_id"),
-    ("conversation/agent", "SELECT count(*) FROM conversations c JOIN users p ON p.id = c.assigned_agent_id WHERE p.tenant_id <> c.tenant_id"),
-    ("message/conversation", "SELECT count(*) FROM messages c JOIN conversations p ON p.id = c.conversation_id WHERE p.tenant_id <> c.tenant_id"),
-    ("attachment/message", "SELECT count(*) FROM file_attachments c JOIN messages p ON p.id = c.message_id WHERE p.tenant_id <> c.tenant_id"),
-    ("conversation tag", "SELECT count(*) FROM conversation_tags c JOIN tags t ON t.id = c.tag_id JOIN conversations p ON p.id = c.conversation_id WHERE t.tenant_id <> c.tenant_id OR p.tenant_id <> c.tenant_id"),
-    ("customer tag", "SELECT count(*) FROM customer_tags c JOIN tags t ON t.id = c.tag_id JOIN customers p ON p.id = c.customer_id WHERE t.tenant_id <> c.tenant_id OR p.tenant_id <> c.tenant_id"),
-    ("notification settings/user", "SELECT count(*) FROM notification_settings c JOIN users p ON p.id = c.user_id WHERE p.tenant_id <> c.tenant_id"),
-    ("metric/user", "SELECT count(*) FROM performance_metrics c JOIN users p ON p.id = c.user_id WHERE p.tenant_id <> c.tenant_id"),
-    ("audit/user", "SELECT count(*) FROM audit_logs c JOIN users p ON p.id = c.user_id WHERE p.tenant_id <> c.tenant_id"),
-    ("message sender", "SELECT count(*) FROM messages m WHERE m.sender_type = 'USER' AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = m.sender_id AND u.tenant_id = m.tenant_id)"),
-    ("tag usage", "SELECT count(*) FROM tags t WHERE t.usage_count <> (SELECT count(*) FROM conversation_tags l WHERE l.tag_id = t.id) + (SELECT count(*) FROM customer_tags l WHERE l.tag_id = t.id)"),
+    (
+        "conversation/customer",
+        "SELECT count(*) FROM conversations c JOIN customers p ON p.id = c.customer_id WHERE p.tenant_id <> c.tenant_id",
+    ),
+    (
+        "conversation/agent",
+        "SELECT count(*) FROM conversations c JOIN users p ON p.id = c.assigned_agent_id WHERE p.tenant_id <> c.tenant_id",
+    ),
+    (
+        "message/conversation",
+        "SELECT count(*) FROM messages c JOIN conversations p ON p.id = c.conversation_id WHERE p.tenant_id <> c.tenant_id",
+    ),
+    (
+        "attachment/message",
+        "SELECT count(*) FROM file_attachments c JOIN messages p ON p.id = c.message_id WHERE p.tenant_id <> c.tenant_id",
+    ),
+    (
+        "conversation tag",
+        "SELECT count(*) FROM conversation_tags c JOIN tags t ON t.id = c.tag_id JOIN conversations p ON p.id = c.conversation_id WHERE t.tenant_id <> c.tenant_id OR p.tenant_id <> c.tenant_id",
+    ),
+    (
+        "customer tag",
+        "SELECT count(*) FROM customer_tags c JOIN tags t ON t.id = c.tag_id JOIN customers p ON p.id = c.customer_id WHERE t.tenant_id <> c.tenant_id OR p.tenant_id <> c.tenant_id",
+    ),
+    (
+        "notification settings/user",
+        "SELECT count(*) FROM notification_settings c JOIN users p ON p.id = c.user_id WHERE p.tenant_id <> c.tenant_id",
+    ),
+    (
+        "metric/user",
+        "SELECT count(*) FROM performance_metrics c JOIN users p ON p.id = c.user_id WHERE p.tenant_id <> c.tenant_id",
+    ),
+    (
+        "audit/user",
+        "SELECT count(*) FROM audit_logs c JOIN users p ON p.id = c.user_id WHERE p.tenant_id <> c.tenant_id",
+    ),
+    (
+        "message sender",
+        "SELECT count(*) FROM messages m WHERE m.sender_type = 'USER' AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = m.sender_id AND u.tenant_id = m.tenant_id)",
+    ),
+    (
+        "tag usage",
+        "SELECT count(*) FROM tags t WHERE t.usage_count <> (SELECT count(*) FROM conversation_tags l WHERE l.tag_id = t.id) + (SELECT count(*) FROM customer_tags l WHERE l.tag_id = t.id)",
+    ),
 ];
 
 async fn sample_data_is_present_and_within_its_tenants(backend: Backend) {
     let db = migrated(backend).await;
     let db = db.conn();
 
-    assert_eq!(count(db, "SELECT count(*) FROM tenants").await, 1 + 3, "the admin tenant and three samples");
-    assert_eq!(count(db, "SELECT count(DISTINCT plan_type) FROM tenants WHERE name <> 'Platform administration'").await, 3);
+    assert_eq!(
+        count(db, "SELECT count(*) FROM tenants").await,
+        1 + 3,
+        "the admin tenant and three samples"
+    );
+    assert_eq!(
+        count(
+            db,
+            "SELECT count(DISTINCT plan_type) FROM tenants WHERE name <> 'Platform administration'"
+        )
+        .await,
+        3
+    );
     assert!(count(db, "SELECT count(DISTINCT timezone) FROM tenants").await >= 3);
     assert!(count(db, "SELECT count(*) FROM users WHERE role = 'TENANT_ADMIN'").await >= 3);
     assert!(count(db, "SELECT count(*) FROM conversations WHERE escalation_level > 0").await >= 1);
@@ -38,7 +85,14 @@ async fn sample_data_is_present_and_within_its_tenants(backend: Backend) {
         0,
         "every sample user has notification settings"
     );
-    for table in ["webhooks", "audit_logs", "performance_metrics", "file_attachments", "customer_tags", "conversation_tags"] {
+    for table in [
+        "webhooks",
+        "audit_logs",
+        "performance_metrics",
+        "file_attachments",
+        "customer_tags",
+        "conversation_tags",
+    ] {
         assert!(count(db, &format!("SELECT count(*) FROM {table}")).await > 0, "no sample {table}");
     }
     for (what, sql) in CROSS_TENANT {
@@ -64,10 +118,20 @@ async fn sample_data_down_removes_only_sample_rows(backend: Backend) {
     assert!(remaining.iter().any(|t| t.id == mine.id));
     for table in ["users", "tags"] {
         assert_eq!(
-            count(db, &format!("SELECT count(*) FROM {table} WHERE tenant_id NOT IN (SELECT id FROM tenants)")).await,
+            count(
+                db,
+                &format!(
+                    "SELECT count(*) FROM {table} WHERE tenant_id NOT IN (SELECT id FROM tenants)"
+                )
+            )
+            .await,
             0
         );
     }
     assert_eq!(count(db, "SELECT count(*) FROM users").await, 1, "only the SUPER_ADMIN is left");
-    assert_eq!(count(db, "SELECT count(*) FROM tags").await, 3, "only the admin tenant's default tags are left");
+    assert_eq!(
+        count(db, "SELECT count(*) FROM tags").await,
+        3,
+        "only the admin tenant's default tags are left"
+    );
 }

@@ -42,7 +42,13 @@ fn first_difference(expected: &str, actual: &str) -> String {
     for (n, line) in actual.lines().enumerate() {
         match expected_lines.next() {
             Some(old) if old == line => continue,
-            old => return format!("line {}:\n  snapshot: {}\n  database: {line}", n + 1, old.unwrap_or("<end>")),
+            old => {
+                return format!(
+                    "line {}:\n  snapshot: {}\n  database: {line}",
+                    n + 1,
+                    old.unwrap_or("<end>")
+                );
+            }
         }
     }
     "the database's dump ends early".to_owned()

@@ -1,12 +1,18 @@
 //! No row may link two tenants: every cross-tenant link of SCHEMA.md is refused.
 
-use e2e::{Backend, agent, conversation, conversation_of, customer, insert, insert_into, message, migrated, on_both_backends, tag, tenant};
+use e2e::{
+    Backend, agent, conversation, conversation_of, customer, insert, insert_into, message,
+    migrated, on_both_backends, tag, tenant,
+};
 use entity::enums::Priority;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, IntoActiveModel, Set};
 use uuid::Uuid;
 
-on_both_backends!(links_across_tenants_are_refused, moving_a_referenced_row_to_another_tenant_is_refused);
+on_both_backends!(
+    links_across_tenants_are_refused,
+    moving_a_referenced_row_to_another_tenant_is_refused
+);
 
 fn refused(result: Result<impl Sized, DbErr>, what: &str) {
     assert!(result.is_err(), "{what} was accepted across tenants");
@@ -37,32 +43,92 @@ async fn links_across_tenants_are_refused(backend: Backend) {
     reassigned.assigned_agent_id = Set(Some(globex_agent.id));
     refused(reassigned.update(db).await, "conversation -> agent (update)");
 
-    let tenant = |id: Uuid| Expr::val(id).into();
+    let tenant = |id: Uuid| Expr::val(id);
     let cases: Vec<(&str, &str, &[&str], Vec<sea_orm::sea_query::SimpleExpr>)> = vec![
-        ("message -> conversation", "messages", &["id", "tenant_id", "conversation_id", "sender_type", "content"],
-            vec![Uuid::now_v7().into(), tenant(acme.id), globex_conversation.id.into(), "CUSTOMER".into(), "hi".into()]),
-        ("attachment -> message", "file_attachments", &["id", "tenant_id", "message_id", "file_name", "file_path", "file_size", "mime_type"],
-            vec![Uuid::now_v7().into(), tenant(acme.id), globex_message.id.into(), "a.png".into(), "a/a.png".into(), 1i64.into(), "image/png".into()]),
-        ("conversation tag -> conversation", "conversation_tags", &["tenant_id", "conversation_id", "tag_id"],
-            vec![tenant(acme.id), globex_conversation.id.into(), acme_tag.id.into()]),
-        ("conversation tag -> tag", "conversation_tags", &["tenant_id", "conversation_id", "tag_id"],
-            vec![tenant(acme.id), acme_conversation.id.into(), globex_tag.id.into()]),
-        ("customer tag -> customer", "customer_tags", &["tenant_id", "customer_id", "tag_id"],
-            vec![tenant(acme.id), globex_customer.id.into(), acme_tag.id.into()]),
-        ("customer tag -> tag", "customer_tags", &["tenant_id", "customer_id", "tag_id"],
-            vec![tenant(acme.id), acme_customer.id.into(), globex_tag.id.into()]),
-        ("session -> user", "user_sessions", &["id", "tenant_id", "user_id", "session_token", "expires_at"],
-            vec![Uuid::now_v7().into(), tenant(acme.id), globex_agent.id.into(), "hash".into(), (chrono::Utc::now() + chrono::Duration::hours(1)).into()]),
-        ("notification settings -> user", "notification_settings", &["id", "tenant_id", "user_id"],
-            vec![Uuid::now_v7().into(), tenant(acme.id), globex_agent.id.into()]),
+        (
+            "message -> conversation",
+            "messages",
+            &["id", "tenant_id", "conversation_id", "sender_type", "content"],
+            vec![
+                Uuid::now_v7().into(),
+                tenant(acme.id),
+                globex_conversation.id.into(),
+                "CUSTOMER".into(),
+                "hi".into(),
+            ],
+        ),
+        (
+            "attachment -> message",
+            "file_attachments",
+            &["id", "tenant_id", "message_id", "file_name", "file_path", "file_size", "mime_type"],
+            vec![
+                Uuid::now_v7().into(),
+                tenant(acme.id),
+                globex_message.id.into(),
+                "a.png".into(),
+                "a/a.png".into(),
+                1i64.into(),
+                "image/png".into(),
+            ],
+        ),
+        (
+            "conversation tag -> conversation",
+            "conversation_tags",
+            &["tenant_id", "conversation_id", "tag_id"],
+            vec![tenant(acme.id), globex_conversation.id.into(), acme_tag.id.into()],
+        ),
+        (
+            "conversation tag -> tag",
+            "conversation_tags",
+            &["tenant_id", "conversation_id", "tag_id"],
+            vec![tenant(acme.id), acme_conversation.id.into(), globex_tag.id.into()],
+        ),
+        (
+            "customer tag -> customer",
+            "customer_tags",
+            &["tenant_id", "customer_id", "tag_id"],
+            vec![tenant(acme.id), globex_customer.id.into(), acme_tag.id.into()],
+        ),
+        (
+            "customer tag -> tag",
+            "customer_tags",
+            &["tenant_id", "customer_id", "tag_id"],
+            vec![tenant(acme.id), acme_customer.id.into(), globex_tag.id.into()],
+        ),
+        (
+            "session -> user",
+            "user_sessions",
+            &["id", "tenant_id", "user_id", "session_token", "expires_at"],
+            vec![
+                Uuid::now_v7().into(),
+                tenant(acme.id),
+                globex_agent.id.into(),
+                "hash".into(),
+                (chrono::Utc::now() + chrono::Duration::hours(1)).into(),
+            ],
+        ),
+        (
+            "notification settings -> user",
+            "notification_settings",
+            &["id", "tenant_id", "user_id"],
+            vec![Uuid::now_v7().into(), tenant(acme.id), globex_agent.id.into()],
+        ),
     ];
     for (what, table, columns, values) in cases {
         refused(insert(db, &insert_into(table, columns, values)).await, what);
     }
 
     // The same links within one tenant are fine, so the refusals above are about tenancy.
-    insert(db, &insert_into("conversation_tags", &["tenant_id", "conversation_id", "tag_id"],
-        vec![tenant(acme.id), acme_conversation.id.into(), acme_tag.id.into()])).await.expect("same-tenant tag link");
+    insert(
+        db,
+        &insert_into(
+            "conversation_tags",
+            &["tenant_id", "conversation_id", "tag_id"],
+            vec![tenant(acme.id), acme_conversation.id.into(), acme_tag.id.into()],
+        ),
+    )
+    .await
+    .expect("same-tenant tag link");
 }
 
 async fn moving_a_referenced_row_to_another_tenant_is_refused(backend: Backend) {
@@ -76,14 +142,27 @@ async fn moving_a_referenced_row_to_another_tenant_is_refused(backend: Backend) 
     assigned.assigned_agent_id = Set(Some(sam.id));
     assigned.insert(db).await.expect("same-tenant conversation");
 
-    refused(move_to(db, "customers", jordan.id, globex.id).await, "moving a customer with conversations");
-    refused(move_to(db, "users", sam.id, globex.id).await, "moving an agent with assigned conversations");
+    refused(
+        move_to(db, "customers", jordan.id, globex.id).await,
+        "moving a customer with conversations",
+    );
+    refused(
+        move_to(db, "users", sam.id, globex.id).await,
+        "moving an agent with assigned conversations",
+    );
 
     let loner = customer(db, acme.id).await;
-    move_to(db, "customers", loner.id, globex.id).await.expect("a customer nothing points at may move");
+    move_to(db, "customers", loner.id, globex.id)
+        .await
+        .expect("a customer nothing points at may move");
 }
 
-async fn move_to(db: &DatabaseConnection, table: &str, id: Uuid, tenant: Uuid) -> Result<(), DbErr> {
+async fn move_to(
+    db: &DatabaseConnection,
+    table: &str,
+    id: Uuid,
+    tenant: Uuid,
+) -> Result<(), DbErr> {
     let update = Query::update()
         .table(sea_orm::sea_query::Alias::new(table))
         .value(sea_orm::sea_query::Alias::new("tenant_id"), tenant)
