@@ -72,3 +72,8 @@ pub mod prelude {
     pub use crate::users::{self, Entity as Users};
     pub use crate::webhooks::{self, Entity as Webhooks};
 }
+
+/// The README's code examples, compiled as doctests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
