@@ -107,20 +107,4 @@ impl Related<super::tags::Entity> for Entity {
     }
 }
 
-#[async_trait::async_trait]
-impl ActiveModelBehavior for ActiveModel {
-    /// A new row with a fresh time-ordered (v7) id.
-    fn new() -> Self {
-        Self { id: sea_orm::ActiveValue::Set(Uuid::now_v7()), ..ActiveModelTrait::default() }
-    }
-
-    /// SQLite computes `priority_score`, `sla_deadline` and `updated_at` in AFTER
-    /// triggers, which RETURNING does not see: read the row back there.
-    async fn after_save<C: ConnectionTrait>(
-        model: Model,
-        db: &C,
-        _insert: bool,
-    ) -> Result<Model, DbErr> {
-        crate::triggers::read_back::<Entity, C>(db, model.id, model, true).await
-    }
-}
+crate::triggers::uuid_v7_behaviour!(read_back_all_saves);

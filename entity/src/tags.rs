@@ -64,9 +64,4 @@ impl Related<super::customer_tags::Entity> for Entity {
     }
 }
 
-impl ActiveModelBehavior for ActiveModel {
-    /// A new row with a fresh time-ordered (v7) id.
-    fn new() -> Self {
-        Self { id: sea_orm::ActiveValue::Set(Uuid::now_v7()), ..ActiveModelTrait::default() }
-    }
-}
+crate::triggers::uuid_v7_behaviour!();

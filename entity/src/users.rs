@@ -89,20 +89,4 @@ impl Related<super::notification_settings::Entity> for Entity {
     }
 }
 
-#[async_trait::async_trait]
-impl ActiveModelBehavior for ActiveModel {
-    /// A new row with a fresh time-ordered (v7) id.
-    fn new() -> Self {
-        Self { id: sea_orm::ActiveValue::Set(Uuid::now_v7()), ..ActiveModelTrait::default() }
-    }
-
-    /// SQLite sets `updated_at` in an AFTER trigger, which RETURNING does not see:
-    /// read the row back there after an update.
-    async fn after_save<C: ConnectionTrait>(
-        model: Model,
-        db: &C,
-        insert: bool,
-    ) -> Result<Model, DbErr> {
-        crate::triggers::read_back::<Entity, C>(db, model.id, model, !insert).await
-    }
-}
+crate::triggers::uuid_v7_behaviour!(read_back_updates);

@@ -81,8 +81,6 @@ fn users() -> Table {
         .index(Index::unique("uq_users_tenant_email", "users", "tenant_id, lower(email)"))
         .index(Index::on("idx_users_role", "users", "role"))
         .index(Index::on("idx_users_status", "users", "status"))
-        .index(Index::on("idx_users_created_by", "users", "created_by"))
-        .index(Index::on("idx_users_updated_by", "users", "updated_by"))
 }
 
 fn customers() -> Table {
@@ -105,8 +103,6 @@ fn customers() -> Table {
         )
         .index(Index::on("idx_customers_status", "customers", "status"))
         .index(Index::gin("idx_customers_custom_attributes", "customers", "custom_attributes"))
-        .index(Index::on("idx_customers_created_by", "customers", "created_by"))
-        .index(Index::on("idx_customers_updated_by", "customers", "updated_by"))
 }
 
 fn conversations() -> Table {
@@ -137,8 +133,6 @@ fn conversations() -> Table {
             "conversations",
             "custom_attributes",
         ))
-        .index(Index::on("idx_conversations_created_by", "conversations", "created_by"))
-        .index(Index::on("idx_conversations_updated_by", "conversations", "updated_by"))
 }
 
 fn messages() -> Table {
@@ -202,8 +196,6 @@ fn automations() -> Table {
         .timestamps()
         .index(Index::on("idx_automations_trigger_type", "automations", "trigger_type"))
         .index(Index::on("idx_automations_is_active", "automations", "is_active"))
-        .index(Index::on("idx_automations_created_by", "automations", "created_by"))
-        .index(Index::on("idx_automations_updated_by", "automations", "updated_by"))
 }
 
 fn postgres_comments() -> Vec<String> {

@@ -63,7 +63,6 @@ fn tags() -> Table {
         .created_at()
         .tenant_scoped_key()
         .constraint("CONSTRAINT uq_tags_tenant_name UNIQUE (tenant_id, name)")
-        .index(Index::on("idx_tags_created_by", "tags", "created_by"))
 }
 
 fn non_negative(name: &'static str) -> Col {
@@ -113,7 +112,6 @@ fn file_attachments() -> Table {
         .created_by()
         .created_at()
         .tenant_link("message_id", "messages", OnDelete::Cascade)
-        .index(Index::on("idx_file_attachments_created_by", "file_attachments", "created_by"))
 }
 
 fn webhooks() -> Table {
@@ -142,8 +140,6 @@ fn webhooks() -> Table {
         .column(Col::timestamp("last_triggered_at"))
         .audit_references()
         .timestamps()
-        .index(Index::on("idx_webhooks_created_by", "webhooks", "created_by"))
-        .index(Index::on("idx_webhooks_updated_by", "webhooks", "updated_by"))
 }
 
 fn user_sessions() -> Table {

@@ -122,14 +122,23 @@ impl Table {
             .column(Col::timestamp("updated_at").not_null().default(super::Default::Now))
     }
 
-    /// Nullable `created_by` and `updated_by` references to users.
+    /// Nullable, indexed `created_by` and `updated_by` references to users.
     pub(crate) fn audit_references(self) -> Self {
-        self.created_by().column(Col::uuid("updated_by").references("users", "SET NULL"))
+        self.created_by().user_reference("updated_by")
     }
 
-    /// A nullable `created_by` reference to users.
+    /// A nullable, indexed `created_by` reference to users.
     pub(crate) fn created_by(self) -> Self {
-        self.column(Col::uuid("created_by").references("users", "SET NULL"))
+        self.user_reference("created_by")
+    }
+
+    fn user_reference(self, column: &'static str) -> Self {
+        let name = self.name;
+        self.column(Col::uuid(column).references("users", "SET NULL")).index(Index::on(
+            format!("idx_{name}_{column}"),
+            name,
+            column,
+        ))
     }
 
     /// The primary key.
