@@ -7,7 +7,8 @@ use std::str::FromStr;
 pub const APP_ENV_VAR: &str = "APP_ENV";
 
 /// The kind of environment, from `APP_ENV` (default `development`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum AppEnv {
     /// A developer's machine (the default).
     #[default]
@@ -29,6 +30,14 @@ impl AppEnv {
         match std::env::var(APP_ENV_VAR) {
             Ok(value) if !value.trim().is_empty() => value.parse(),
             _ => Ok(Self::default()),
+        }
+    }
+
+    /// Reads `APP_ENV` from `env`, with where it came from.
+    pub fn resolve(env: &crate::Env) -> Result<crate::Sourced<Self>, InvalidAppEnv> {
+        match env.get(APP_ENV_VAR) {
+            Some((value, source)) => Ok(crate::Sourced::new(value.parse()?, source)),
+            None => Ok(crate::Sourced::default_value(Self::default())),
         }
     }
 

@@ -1,0 +1,93 @@
+/// Why a configuration could not be built or used. Messages name the variable and what
+/// would fix it, and never contain a password.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// `APP_ENV` is invalid.
+    #[error(transparent)]
+    AppEnv(#[from] crate::app_env::InvalidAppEnv),
+    /// The `.env` file could not be read.
+    #[error("could not read .env: {0}; fix or remove the file")]
+    DotEnv(String),
+    /// A variable holds a value outside what it accepts.
+    #[error("{var}={value:?} is not valid: expected {expected}")]
+    Invalid {
+        /// The variable.
+        var: String,
+        /// The rejected value (never a secret).
+        value: String,
+        /// What the variable accepts.
+        expected: String,
+    },
+    /// A URL cannot be parsed; the URL itself is not repeated, as it may hold a password.
+    #[error("{var} is not a valid URL ({reason}); expected postgres://user:password@host:port/database or sqlite://path")]
+    MalformedUrl {
+        /// The variable.
+        var: String,
+        /// The parser's reason.
+        reason: String,
+    },
+    /// A URL has a scheme other than PostgreSQL's or SQLite's.
+    #[error("{var} has the scheme {scheme:?}; expected postgres://, postgresql:// or sqlite:")]
+    UnsupportedScheme {
+        /// The variable.
+        var: String,
+        /// The scheme found.
+        scheme: String,
+    },
+    /// Staging or production, and no database configured.
+    #[error("no database is configured for APP_ENV={env}; set DATABASE_URL (or one of: {looked_for})")]
+    NoDatabase {
+        /// The environment.
+        env: crate::AppEnv,
+        /// Every variable that was looked for.
+        looked_for: String,
+    },
+    /// Production with a TLS mode that allows plain text.
+    #[error("sslmode={mode} ({origin}) allows unencrypted connections, which production refuses; use require, verify-ca or verify-full, or set DB_ALLOW_INSECURE=true")]
+    InsecureInProduction {
+        /// The mode.
+        mode: crate::SslMode,
+        /// Where it came from.
+        origin: crate::Source,
+    },
+    /// The root certificate file does not exist.
+    #[error("the root certificate {path} ({origin}) does not exist; fix the path or unset it")]
+    MissingRootCert {
+        /// The path.
+        path: String,
+        /// Where it came from.
+        origin: crate::Source,
+    },
+    /// `DB_POOL_MIN` above `DB_POOL_SIZE`.
+    #[error("DB_POOL_MIN={min} is above DB_POOL_SIZE={max}; lower DB_POOL_MIN or raise DB_POOL_SIZE")]
+    PoolMinAboveMax {
+        /// The minimum.
+        min: u32,
+        /// The maximum.
+        max: u32,
+    },
+    /// The embedded database's directory could not be created.
+    #[error("could not create {path}: {reason}; make the workspace writable or set DATABASE_URL")]
+    EmbeddedDir {
+        /// The directory.
+        path: String,
+        /// The I/O error.
+        reason: String,
+    },
+    /// Connecting failed.
+    #[error("could not connect to {target}: {message}")]
+    Connect {
+        /// The redacted target.
+        target: String,
+        /// The driver's message, passwords removed.
+        message: String,
+    },
+}
+
+impl ConfigError {
+    /// True for mistakes in the configuration (as opposed to an unreachable database):
+    /// the CLI exits with 2 for these.
+    pub fn is_configuration(&self) -> bool {
+        !matches!(self, Self::Connect { .. })
+    }
+}

@@ -1,0 +1,128 @@
+//! Database configuration from the environment, used by every binary of the workspace.
+//!
+//! [`DatabaseConfig::from_env`] loads `.env` (real variables win) and resolves:
+//!
+//! | what | variables, first match wins | default |
+//! |---|---|---|
+//! | environment | `APP_ENV` | `development` |
+//! | URL | `DATABASE_URL`, `POSTGRES_URL` (`postgres://`, `postgresql://`, `sqlite:`) | — |
+//! | host | `ZERODB_POSTGRES_HOST`, `POSTGRES_HOST`, `DB_HOST`, `PGHOST` | `localhost` |
+//! | port | `ZERODB_POSTGRES_PORT`, `POSTGRES_PORT`, `DB_PORT`, `PGPORT` | `5432` |
+//! | database | `ZERODB_POSTGRES_DATABASE`, `POSTGRES_DB`, `DB_NAME`, `PGDATABASE` | `postgres` |
+//! | user | `ZERODB_POSTGRES_USERNAME`, `POSTGRES_USER`, `DB_USER`, `PGUSER` | `postgres` |
+//! | password | `ZERODB_POSTGRES_PASSWORD`, `POSTGRES_PASSWORD`, `DB_PASSWORD`, `PGPASSWORD` | none |
+//! | TLS mode | `DB_SSL_MODE`, `ZERODB_POSTGRES_SSL_MODE`, `PGSSLMODE`, the URL's `sslmode` | `prefer`; `require` in staging/production |
+//! | root certificate | `DB_SSL_ROOT_CERT`, `PGSSLROOTCERT`, the URL's `sslrootcert` | none |
+//! | plain text in production | `DB_ALLOW_INSECURE=true` | refused |
+//! | pool | `DB_POOL_SIZE` (20), `DB_POOL_MIN` (5), `DB_POOL_TIMEOUT` (30 s), `DB_POOL_RECYCLE` (1800 s), `DB_CONNECT_TIMEOUT` (5 s), `DB_STATEMENT_TIMEOUT` (none) | |
+//!
+//! A URL wins over parts. Parts are used as soon as any host or database variable is set;
+//! each part is taken from the first family that sets it. With neither, development and
+//! test use the embedded SQLite file `data/chatdb-<env>.sqlite3` in the workspace;
+//! staging and production refuse to guess. Every value records where it came from
+//! ([`Source`]); passwords are [`Secret`]s that print as `***`.
+
+mod app_env;
+mod connect;
+mod env;
+mod error;
+mod pool;
+mod source;
+mod target;
+mod tls;
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+pub use app_env::{APP_ENV_VAR, AppEnv, InvalidAppEnv};
+pub use env::Env;
+pub use error::ConfigError;
+pub use pool::PoolConfig;
+pub use source::{Source, Sourced};
+pub use target::{PostgresTarget, Secret, SqliteTarget, Target};
+pub use tls::SslMode;
+
+/// Where the embedded SQLite databases live: `data/` in the workspace.
+pub fn embedded_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data")
+}
+
+/// The resolved database configuration.
+#[derive(Clone, Debug, Serialize)]
+pub struct DatabaseConfig {
+    /// `APP_ENV`.
+    pub app_env: Sourced<AppEnv>,
+    /// Where to connect.
+    pub target: Target,
+    /// Pool settings.
+    pub pool: PoolConfig,
+}
+
+impl DatabaseConfig {
+    /// Loads `.env`, then resolves from the environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::resolve(&Env::load()?)
+    }
+
+    /// Resolves from `env`, with the embedded default in the workspace's `data/`.
+    pub fn resolve(env: &Env) -> Result<Self, ConfigError> {
+        Self::resolve_with_embedded_dir(env, &embedded_dir())
+    }
+
+    /// Resolves from `env`, with the embedded default in `dir`.
+    pub fn resolve_with_embedded_dir(env: &Env, dir: &Path) -> Result<Self, ConfigError> {
+        let app_env = AppEnv::resolve(env)?;
+        let target = Target::resolve(env, app_env.value, dir)?;
+        Ok(Self { app_env, target, pool: PoolConfig::resolve(env)? })
+    }
+
+    /// `text` with the password, if any, replaced by `***`.
+    pub fn scrub(&self, text: &str) -> String {
+        match self.target.password() {
+            Some(password) if !password.is_empty() => text.replace(password, "***"),
+            _ => text.to_owned(),
+        }
+    }
+
+    /// Human-readable lines, `name = value (source)`, with the password redacted.
+    pub fn explain(&self) -> Vec<String> {
+        let mut lines = vec![format!("app_env = {} ({})", self.app_env.value, self.app_env.source)];
+        let line = |name: &str, value: &dyn std::fmt::Display, source: &Source| {
+            format!("{name} = {value} ({source})")
+        };
+        match &self.target {
+            Target::Postgres(pg) => {
+                lines.push("backend = postgres".to_owned());
+                lines.push(line("host", &pg.host.value, &pg.host.source));
+                lines.push(line("port", &pg.port.value, &pg.port.source));
+                lines.push(line("database", &pg.database.value, &pg.database.source));
+                lines.push(line("user", &pg.user.value, &pg.user.source));
+                match &pg.password {
+                    Some(p) => lines.push(line("password", &"***", &p.source)),
+                    None => lines.push("password = (none)".to_owned()),
+                }
+                lines.push(line("sslmode", &pg.ssl_mode.value, &pg.ssl_mode.source));
+                if let Some(cert) = &pg.root_cert {
+                    lines.push(line("sslrootcert", &cert.value.display(), &cert.source));
+                }
+            }
+            Target::Sqlite(sqlite) => {
+                lines.push("backend = sqlite".to_owned());
+                lines.push(line("path", &sqlite.path.value, &sqlite.path.source));
+            }
+        }
+        let pool = &self.pool;
+        lines.push(line("pool.max", &pool.max.value, &pool.max.source));
+        lines.push(line("pool.min", &pool.min.value, &pool.min.source));
+        let secs = |d: &std::time::Duration| format!("{}s", d.as_secs());
+        lines.push(line("pool.acquire_timeout", &secs(&pool.acquire_timeout.value), &pool.acquire_timeout.source));
+        lines.push(line("pool.max_lifetime", &secs(&pool.max_lifetime.value), &pool.max_lifetime.source));
+        lines.push(line("pool.connect_timeout", &secs(&pool.connect_timeout.value), &pool.connect_timeout.source));
+        match &pool.statement_timeout {
+            Some(t) => lines.push(line("statement_timeout", &secs(&t.value), &t.source)),
+            None => lines.push("statement_timeout = (none) (default)".to_owned()),
+        }
+        lines
+    }
+}

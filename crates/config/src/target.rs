@@ -1,0 +1,285 @@
+//! Where to connect: a URL, PostgreSQL parts from one of several variable families, or
+//! the embedded SQLite default.
+
+use std::path::PathBuf;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Serialize;
+
+use crate::{AppEnv, ConfigError, Env, Source, SslMode, Sourced};
+
+/// URL variables, in order of precedence.
+pub const URL_VARS: &[&str] = &["DATABASE_URL", "POSTGRES_URL"];
+
+/// Each part's variables, one per family, in order of precedence: ZeroDB, the official
+/// image's, the generic `DB_*`, libpq's.
+pub const HOST_VARS: &[&str] = &["ZERODB_POSTGRES_HOST", "POSTGRES_HOST", "DB_HOST", "PGHOST"];
+/// See [`HOST_VARS`].
+pub const PORT_VARS: &[&str] = &["ZERODB_POSTGRES_PORT", "POSTGRES_PORT", "DB_PORT", "PGPORT"];
+/// See [`HOST_VARS`].
+pub const DATABASE_VARS: &[&str] =
+    &["ZERODB_POSTGRES_DATABASE", "POSTGRES_DB", "DB_NAME", "PGDATABASE"];
+/// See [`HOST_VARS`].
+pub const USER_VARS: &[&str] = &["ZERODB_POSTGRES_USERNAME", "POSTGRES_USER", "DB_USER", "PGUSER"];
+/// See [`HOST_VARS`].
+pub const PASSWORD_VARS: &[&str] =
+    &["ZERODB_POSTGRES_PASSWORD", "POSTGRES_PASSWORD", "DB_PASSWORD", "PGPASSWORD"];
+/// `sslmode` variables, before the URL's `sslmode`.
+pub const SSL_MODE_VARS: &[&str] = &["DB_SSL_MODE", "ZERODB_POSTGRES_SSL_MODE", "PGSSLMODE"];
+/// Root certificate variables, before the URL's `sslrootcert`.
+pub const ROOT_CERT_VARS: &[&str] = &["DB_SSL_ROOT_CERT", "PGSSLROOTCERT"];
+
+const DEFAULT_HOST: &str = "localhost";
+const DEFAULT_PORT: u16 = 5432;
+const DEFAULT_DATABASE: &str = "postgres";
+const DEFAULT_USER: &str = "postgres";
+
+/// The database to connect to.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "backend", rename_all = "lowercase")]
+pub enum Target {
+    /// A PostgreSQL server.
+    Postgres(PostgresTarget),
+    /// An SQLite file (or `:memory:`).
+    Sqlite(SqliteTarget),
+}
+
+/// A PostgreSQL server and how to reach it. `Debug` and serialisation never show the
+/// password.
+#[derive(Clone, Debug, Serialize)]
+pub struct PostgresTarget {
+    /// Host name or address.
+    pub host: Sourced<String>,
+    /// TCP port.
+    pub port: Sourced<u16>,
+    /// Database name.
+    pub database: Sourced<String>,
+    /// User name.
+    pub user: Sourced<String>,
+    /// The password, if any.
+    #[serde(serialize_with = "redacted")]
+    pub password: Option<Sourced<Secret>>,
+    /// TLS mode.
+    pub ssl_mode: Sourced<SslMode>,
+    /// CA certificate for verify-ca / verify-full.
+    pub root_cert: Option<Sourced<PathBuf>>,
+}
+
+/// An SQLite database.
+#[derive(Clone, Debug, Serialize)]
+pub struct SqliteTarget {
+    /// The file (or `:memory:`).
+    pub path: Sourced<String>,
+}
+
+/// A password: shown as `***` by `Debug`, `Display` and serialisation.
+#[derive(Clone)]
+pub struct Secret(SecretString);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(value: String) -> Self {
+        Self(SecretString::from(value))
+    }
+
+    /// The secret itself; only for handing it to the driver.
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl std::fmt::Display for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl PartialEq for Secret {
+    fn eq(&self, other: &Self) -> bool {
+        self.expose() == other.expose()
+    }
+}
+
+fn redacted<S: serde::Serializer>(
+    password: &Option<Sourced<Secret>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match password {
+        Some(sourced) => Sourced::new("***", sourced.source.clone()).serialize(serializer),
+        None => serializer.serialize_none(),
+    }
+}
+
+impl Target {
+    /// The target from `env`: a URL variable, else PostgreSQL parts when any host or
+    /// database variable is set, else (development and test only) the embedded SQLite file.
+    pub fn resolve(env: &Env, app_env: AppEnv, embedded_dir: &std::path::Path) -> Result<Self, ConfigError> {
+        if let Some((url, source)) = env.first(URL_VARS) {
+            return from_url(env, app_env, &url, &source);
+        }
+        if env.first(HOST_VARS).is_some() || env.first(DATABASE_VARS).is_some() {
+            return from_parts(env, app_env, None);
+        }
+        if app_env.holds_real_data() {
+            let looked_for: Vec<&str> = URL_VARS
+                .iter()
+                .chain(HOST_VARS)
+                .chain(DATABASE_VARS)
+                .copied()
+                .collect();
+            return Err(ConfigError::NoDatabase { env: app_env, looked_for: looked_for.join(", ") });
+        }
+        let path = embedded_dir.join(format!("chatdb-{app_env}.sqlite3"));
+        Ok(Self::Sqlite(SqliteTarget {
+            path: Sourced::default_value(path.display().to_string()),
+        }))
+    }
+
+    /// One line naming the database, without any password.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Postgres(pg) => format!(
+                "postgres://{}@{}:{}/{} (sslmode={})",
+                pg.user.value, pg.host.value, pg.port.value, pg.database.value, pg.ssl_mode.value
+            ),
+            Self::Sqlite(sqlite) => format!("sqlite://{}", sqlite.path.value),
+        }
+    }
+
+    /// The password, if any, so that messages can be scrubbed of it.
+    pub fn password(&self) -> Option<&str> {
+        match self {
+            Self::Postgres(pg) => pg.password.as_ref().map(|p| p.value.expose()),
+            Self::Sqlite(_) => None,
+        }
+    }
+}
+
+fn from_url(env: &Env, app_env: AppEnv, url: &str, source: &Source) -> Result<Target, ConfigError> {
+    let var = source.variable().unwrap_or("DATABASE_URL").to_owned();
+    let scheme = url.split_once(':').map(|(s, _)| s).unwrap_or_default();
+    match scheme {
+        "sqlite" => {
+            let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
+            let path = path.split('?').next().unwrap_or_default();
+            if path.is_empty() {
+                return Err(ConfigError::MalformedUrl { var, reason: "no file name".into() });
+            }
+            Ok(Target::Sqlite(SqliteTarget { path: Sourced::new(path.to_owned(), source.url_part()) }))
+        }
+        "postgres" | "postgresql" => {
+            let parsed = url::Url::parse(url)
+                .map_err(|e| ConfigError::MalformedUrl { var: var.clone(), reason: e.to_string() })?;
+            from_parts(env, app_env, Some((&parsed, source)))
+        }
+        _ => Err(ConfigError::UnsupportedScheme { var, scheme: scheme.to_owned() }),
+    }
+}
+
+fn decode(text: &str) -> String {
+    percent_encoding::percent_decode_str(text).decode_utf8_lossy().into_owned()
+}
+
+/// PostgreSQL parts: from the URL when there is one, otherwise each from the first
+/// family that sets it, otherwise the default.
+fn from_parts(
+    env: &Env,
+    app_env: AppEnv,
+    url: Option<(&url::Url, &Source)>,
+) -> Result<Target, ConfigError> {
+    let part = |vars: &[&str], from_url: Option<String>, default: &str| -> Sourced<String> {
+        match (url, from_url) {
+            (Some((_, source)), Some(value)) if !value.is_empty() => Sourced::new(value, source.url_part()),
+            (Some(_), _) => Sourced::default_value(default.to_owned()),
+            (None, _) => env
+                .first(vars)
+                .map(|(value, source)| Sourced::new(value, source))
+                .unwrap_or_else(|| Sourced::default_value(default.to_owned())),
+        }
+    };
+    let query = |key: &str| {
+        url.and_then(|(u, _)| u.query_pairs().find(|(k, _)| k == key).map(|(_, v)| v.into_owned()))
+    };
+    let host = part(HOST_VARS, url.and_then(|(u, _)| u.host_str().map(|h| h.trim_matches(['[', ']']).to_owned())), DEFAULT_HOST);
+    let database = part(DATABASE_VARS, url.map(|(u, _)| decode(u.path().trim_start_matches('/'))), DEFAULT_DATABASE);
+    let user = part(USER_VARS, url.map(|(u, _)| decode(u.username())), DEFAULT_USER);
+    let port = match url {
+        Some((u, source)) => match u.port() {
+            Some(port) => Sourced::new(port, source.url_part()),
+            None => Sourced::default_value(DEFAULT_PORT),
+        },
+        None => match env.first(PORT_VARS) {
+            Some((text, source)) => Sourced::new(parse_port(&text, &source)?, source),
+            None => Sourced::default_value(DEFAULT_PORT),
+        },
+    };
+    let password = match url {
+        Some((u, source)) => u.password().map(|p| Sourced::new(Secret::new(decode(p)), source.url_part())),
+        None => env.first(PASSWORD_VARS).map(|(value, source)| Sourced::new(Secret::new(value), source)),
+    };
+    let ssl_mode = resolve_ssl_mode(env, app_env, query("sslmode"), url.map(|(_, s)| s))?;
+    let root_cert = resolve_root_cert(env, query("sslrootcert"), url.map(|(_, s)| s))?;
+    Ok(Target::Postgres(PostgresTarget { host, port, database, user, password, ssl_mode, root_cert }))
+}
+
+fn parse_port(text: &str, source: &Source) -> Result<u16, ConfigError> {
+    match text.trim().parse::<u16>() {
+        Ok(port) if port > 0 => Ok(port),
+        _ => Err(ConfigError::Invalid {
+            var: source.variable().unwrap_or("port").to_owned(),
+            value: text.to_owned(),
+            expected: "a port number from 1 to 65535".into(),
+        }),
+    }
+}
+
+fn resolve_ssl_mode(
+    env: &Env,
+    app_env: AppEnv,
+    from_url: Option<String>,
+    url_source: Option<&Source>,
+) -> Result<Sourced<SslMode>, ConfigError> {
+    let chosen = env
+        .first(SSL_MODE_VARS)
+        .or_else(|| from_url.zip(url_source.map(Source::url_part)));
+    let mode = match chosen {
+        Some((text, source)) => {
+            let mode = text.parse().map_err(|()| ConfigError::Invalid {
+                var: source.variable().map_or_else(|| "sslmode".to_owned(), |v| match source {
+                    Source::Url(_) => format!("{v} (sslmode)"),
+                    _ => v.to_owned(),
+                }),
+                value: text.clone(),
+                expected: format!("one of {}", SslMode::ACCEPTED),
+            })?;
+            Sourced::new(mode, source)
+        }
+        None if app_env.holds_real_data() => Sourced::default_value(SslMode::Require),
+        None => Sourced::default_value(SslMode::Prefer),
+    };
+    let insecure_allowed = env.get("DB_ALLOW_INSECURE").is_some_and(|(v, _)| v.trim().eq_ignore_ascii_case("true"));
+    if app_env == AppEnv::Production && mode.value.allows_plain_text() && !insecure_allowed {
+        return Err(ConfigError::InsecureInProduction { mode: mode.value, origin: mode.source });
+    }
+    Ok(mode)
+}
+
+fn resolve_root_cert(
+    env: &Env,
+    from_url: Option<String>,
+    url_source: Option<&Source>,
+) -> Result<Option<Sourced<PathBuf>>, ConfigError> {
+    let chosen = env.first(ROOT_CERT_VARS).or_else(|| from_url.zip(url_source.map(Source::url_part)));
+    let Some((path, source)) = chosen else { return Ok(None) };
+    let path = PathBuf::from(path);
+    if !path.is_file() {
+        return Err(ConfigError::MissingRootCert { path: path.display().to_string(), origin: source });
+    }
+    Ok(Some(Sourced::new(path, source)))
+}
