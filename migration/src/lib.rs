@@ -21,8 +21,11 @@
 pub use sea_orm_migration::MigrationStatus;
 pub use sea_orm_migration::prelude::*;
 
-pub mod app_env;
-pub mod database;
+/// `APP_ENV`, shared with the configuration crate.
+pub mod app_env {
+    pub use config::{APP_ENV_VAR, AppEnv, InvalidAppEnv};
+}
+pub mod cli;
 mod ddl;
 mod password;
 pub mod seeded_ids;

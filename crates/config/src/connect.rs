@@ -40,7 +40,11 @@ impl DatabaseConfig {
     }
 
     fn connect_error(&self, message: &str) -> ConfigError {
-        ConfigError::Connect { target: self.target.describe(), message: self.scrub(message) }
+        ConfigError::Connect {
+            target: self.target.describe(),
+            settings: self.target.settings(),
+            message: self.scrub(message),
+        }
     }
 
     async fn connect_postgres(&self, pool: &PoolConfig) -> Result<DatabaseConnection, ConfigError> {

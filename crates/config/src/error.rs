@@ -75,10 +75,12 @@ pub enum ConfigError {
         reason: String,
     },
     /// Connecting failed.
-    #[error("could not connect to {target}: {message}")]
+    #[error("could not connect to {target}: {message}; check {settings} and that the server is reachable")]
     Connect {
         /// The redacted target.
         target: String,
+        /// The variables the target came from.
+        settings: String,
         /// The driver's message, passwords removed.
         message: String,
     },

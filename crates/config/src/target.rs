@@ -152,6 +152,18 @@ impl Target {
         }
     }
 
+    /// The variables this target was built from, for error messages ("the defaults" when
+    /// none).
+    pub fn settings(&self) -> String {
+        let sources: Vec<&Source> = match self {
+            Self::Postgres(pg) => vec![&pg.host.source, &pg.port.source, &pg.database.source, &pg.user.source],
+            Self::Sqlite(sqlite) => vec![&sqlite.path.source],
+        };
+        let mut names: Vec<&str> = sources.iter().filter_map(|s| s.variable()).collect();
+        names.dedup();
+        if names.is_empty() { "the defaults".to_owned() } else { names.join(", ") }
+    }
+
     /// The password, if any, so that messages can be scrubbed of it.
     pub fn password(&self) -> Option<&str> {
         match self {
