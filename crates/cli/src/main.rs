@@ -1,1 +1,152 @@
-fn main() {}
+//! `chatdb`: configuration, connectivity, health and migrations of the support platform's
+//! database, for operators.
+
+mod check;
+mod serve;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use config::{ConfigError, DatabaseConfig};
+use migration::cli::MigrateCommand;
+
+/// Operate the support platform's database: see the resolved configuration, check that
+/// the database is reachable, serve a health endpoint, and run migrations.
+///
+/// The database comes from the environment and .env: DATABASE_URL or POSTGRES_URL, else
+/// PostgreSQL parts (ZERODB_POSTGRES_*, POSTGRES_*, DB_*, PG*), else in development and test
+/// an SQLite file in the workspace's data/ directory. `chatdb config` shows what was chosen
+/// and why.
+#[derive(Parser)]
+#[command(
+    name = "chatdb",
+    version,
+    after_help = "Examples:
+  chatdb config                          where every setting comes from
+  chatdb check --wait 30                 wait up to 30 s for the database, then report on it
+  chatdb health serve --bind 0.0.0.0:8080
+  chatdb migrate up                      apply pending migrations
+  chatdb --json migrate status
+
+Exit codes: 0 success, 1 failure (e.g. unreachable database), 2 usage or configuration error."
+)]
+struct Cli {
+    /// Print one JSON document instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Show the resolved configuration and where each value came from (passwords redacted).
+    Config,
+    /// Connect and report: server version, TLS, latency, migrations applied and pending.
+    Check {
+        /// Keep retrying for up to this many seconds until the database is reachable.
+        #[arg(long, value_name = "SECONDS")]
+        wait: Option<u64>,
+    },
+    /// The HTTP health endpoint.
+    Health {
+        #[command(subcommand)]
+        command: HealthCommand,
+    },
+    /// Apply, roll back and inspect migrations (as the `migration` binary does).
+    Migrate {
+        #[command(subcommand)]
+        command: MigrateCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum HealthCommand {
+    /// Serve GET /health/db: 200 when the database answers, 503 within 5 s when it does not.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: std::net::SocketAddr,
+    },
+}
+
+/// A failure, with the exit code it deserves.
+pub(crate) enum Failure {
+    /// Configuration or usage: exit 2.
+    Usage(String),
+    /// Anything else: exit 1.
+    Other(anyhow::Error),
+}
+
+impl From<ConfigError> for Failure {
+    fn from(err: ConfigError) -> Self {
+        if err.is_configuration() { Self::Usage(err.to_string()) } else { Self::Other(err.into()) }
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(err: anyhow::Error) -> Self {
+        Self::Other(err)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: could not start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(err)) => {
+            eprintln!("error: {err}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Other(err)) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    let config = DatabaseConfig::from_env()?;
+    match cli.command {
+        Command::Config => {
+            if cli.json {
+                println!("{}", serde_json::to_string_pretty(&config).map_err(anyhow::Error::from)?);
+            } else {
+                for line in config.explain() {
+                    println!("{line}");
+                }
+            }
+            Ok(())
+        }
+        Command::Check { wait } => check::run(&config, wait, cli.json).await,
+        Command::Health { command: HealthCommand::Serve { bind } } => serve::run(&config, bind).await,
+        Command::Migrate { command } => {
+            migration::cli::run(command, &config, cli.json).await.map_err(|err| {
+                if err.exit_code() == 2 { Failure::Usage(err.to_string()) } else { Failure::Other(err.into()) }
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

@@ -47,7 +47,29 @@ impl DatabaseConfig {
         }
     }
 
+    /// A pool that connects on first use: for servers that must start while the database
+    /// is down (a health endpoint reports that instead of failing to start).
+    pub fn connect_lazy(&self) -> Result<DatabaseConnection, ConfigError> {
+        match &self.target {
+            Target::Postgres(_) => Ok(SqlxPostgresConnector::from_sqlx_postgres_pool(
+                self.pg_pool_options(&self.pool).connect_lazy_with(self.pg_options()),
+            )),
+            Target::Sqlite(_) => Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(
+                self.sqlite_pool_options(&self.pool).connect_lazy_with(self.sqlite_options()?),
+            )),
+        }
+    }
+
     async fn connect_postgres(&self, pool: &PoolConfig) -> Result<DatabaseConnection, ConfigError> {
+        let sqlx_pool = self
+            .pg_pool_options(pool)
+            .connect_with(self.pg_options())
+            .await
+            .map_err(|e| self.connect_error(&e.to_string()))?;
+        Ok(SqlxPostgresConnector::from_sqlx_postgres_pool(sqlx_pool))
+    }
+
+    fn pg_options(&self) -> PgConnectOptions {
         let Target::Postgres(pg) = &self.target else { unreachable_target() };
         let mut options = PgConnectOptions::new_without_pgpass()
             .host(&pg.host.value)
@@ -62,48 +84,64 @@ impl DatabaseConfig {
         if let Some(cert) = &pg.root_cert {
             options = options.ssl_root_cert(&cert.value);
         }
-        if let Some(timeout) = &pool.statement_timeout {
+        if let Some(timeout) = &self.pool.statement_timeout {
             let millis = timeout.value.as_millis().to_string();
             options = options.options([("statement_timeout", millis.as_str())]);
         }
-        let sqlx_pool = PgPoolOptions::new()
+        options
+    }
+
+    fn pg_pool_options(&self, pool: &PoolConfig) -> PgPoolOptions {
+        PgPoolOptions::new()
             .max_connections(pool.max.value)
             .min_connections(pool.min.value)
             .acquire_timeout(pool.acquire_timeout.value.min(pool.connect_timeout.value))
             .max_lifetime(pool.max_lifetime.value)
-            .connect_with(options)
-            .await
-            .map_err(|e| self.connect_error(&e.to_string()))?;
-        Ok(SqlxPostgresConnector::from_sqlx_postgres_pool(sqlx_pool))
     }
 
     async fn connect_sqlite(&self, pool: &PoolConfig) -> Result<DatabaseConnection, ConfigError> {
+        let sqlx_pool = self
+            .sqlite_pool_options(pool)
+            .connect_with(self.sqlite_options()?)
+            .await
+            .map_err(|e| self.connect_error(&e.to_string()))?;
+        Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(sqlx_pool))
+    }
+
+    fn is_in_memory(&self) -> bool {
+        matches!(&self.target, Target::Sqlite(s) if s.path.value == ":memory:")
+    }
+
+    fn sqlite_options(&self) -> Result<SqliteConnectOptions, ConfigError> {
         let Target::Sqlite(sqlite) = &self.target else { unreachable_target() };
         let path = &sqlite.path.value;
-        let options = if path == ":memory:" {
+        let options = if self.is_in_memory() {
             SqliteConnectOptions::from_str("sqlite::memory:")
                 .map_err(|e| self.connect_error(&e.to_string()))?
         } else {
-            if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+            let dir = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty());
+            if let Some(dir) = dir {
                 std::fs::create_dir_all(dir).map_err(|e| ConfigError::EmbeddedDir {
                     path: dir.display().to_string(),
                     reason: e.to_string(),
                 })?;
             }
-            SqliteConnectOptions::new().filename(path).create_if_missing(true).journal_mode(SqliteJournalMode::Wal)
+            SqliteConnectOptions::new()
+                .filename(path)
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
         };
-        let options = options.foreign_keys(true).busy_timeout(SQLITE_BUSY_TIMEOUT);
-        // One in-memory database exists per connection, so it gets exactly one.
-        let max = if path == ":memory:" { 1 } else { pool.max.value };
-        let sqlx_pool = SqlitePoolOptions::new()
+        Ok(options.foreign_keys(true).busy_timeout(SQLITE_BUSY_TIMEOUT))
+    }
+
+    fn sqlite_pool_options(&self, pool: &PoolConfig) -> SqlitePoolOptions {
+        // Each connection to :memory: is a database of its own, so it gets exactly one.
+        let max = if self.is_in_memory() { 1 } else { pool.max.value };
+        SqlitePoolOptions::new()
             .max_connections(max)
             .min_connections(pool.min.value.min(max))
             .acquire_timeout(pool.acquire_timeout.value)
             .max_lifetime(pool.max_lifetime.value)
-            .connect_with(options)
-            .await
-            .map_err(|e| self.connect_error(&e.to_string()))?;
-        Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(sqlx_pool))
     }
 }
 

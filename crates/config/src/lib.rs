@@ -45,7 +45,8 @@ pub use tls::SslMode;
 
 /// Where the embedded SQLite databases live: `data/` in the workspace.
 pub fn embedded_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data")
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    crate_dir.ancestors().nth(2).unwrap_or(crate_dir).join("data")
 }
 
 /// The resolved database configuration.

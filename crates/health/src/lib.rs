@@ -1,1 +1,81 @@
-//! health
+//! Is the database there? A bounded check for load balancers ([`check`], [`router`]) and a
+//! fuller inspection for operators ([`inspect`]).
+//!
+//! Mount the route in an application's own router:
+//!
+//! ```no_run
+//! # async fn demo(db: sea_orm::DatabaseConnection) {
+//! let app = axum::Router::new().merge(health::router(db));
+//! # let _ = app; }
+//! ```
+
+mod inspect;
+
+use std::time::{Duration, Instant};
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use serde::Serialize;
+
+pub use inspect::{Inspection, inspect};
+
+/// How long [`check`] waits before calling the database unreachable.
+pub const CHECK_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The answer of `GET /health/db`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Health {
+    /// `ok` or `error`.
+    pub status: &'static str,
+    /// `connected` or `disconnected`.
+    pub database: &'static str,
+    /// Round trip of `SELECT 1`, when connected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latency_ms: Option<f64>,
+    /// Why not, when disconnected (never a secret: the driver's message is not included).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl Health {
+    /// Whether the database answered.
+    pub fn is_ok(&self) -> bool {
+        self.status == "ok"
+    }
+}
+
+/// Runs `SELECT 1`, giving up after `timeout`.
+pub async fn check(db: &DatabaseConnection, timeout: Duration) -> Health {
+    let started = Instant::now();
+    let probe = db.query_one_raw(Statement::from_string(db.get_database_backend(), "SELECT 1"));
+    match tokio::time::timeout(timeout, probe).await {
+        Ok(Ok(_)) => Health {
+            status: "ok",
+            database: "connected",
+            latency_ms: Some(started.elapsed().as_secs_f64() * 1000.0),
+            error: None,
+        },
+        // The driver's text can echo connection details; say what happened instead.
+        Ok(Err(_)) => disconnected("the database refused or dropped the query"),
+        Err(_) => disconnected(&format!("no answer within {} s", timeout.as_secs())),
+    }
+}
+
+fn disconnected(reason: &str) -> Health {
+    Health { status: "error", database: "disconnected", latency_ms: None, error: Some(reason.to_owned()) }
+}
+
+/// `GET /health/db`: 200 with [`Health`] when the database answers, 503 otherwise, within
+/// [`CHECK_TIMEOUT`].
+pub fn router(db: DatabaseConnection) -> Router {
+    Router::new().route("/health/db", get(health_db)).with_state(db)
+}
+
+async fn health_db(State(db): State<DatabaseConnection>) -> (StatusCode, Json<Health>) {
+    let health = check(&db, CHECK_TIMEOUT).await;
+    let code = if health.is_ok() { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (code, Json(health))
+}

@@ -19,12 +19,39 @@ use crate::Error;
 /// Seconds the cluster outlives the last test process when nothing else is set.
 const DEFAULT_GRACE_SECS: u32 = 5;
 
-/// The admin URL of the shared cluster, started on first use in this process.
-pub(crate) fn admin_url() -> Result<String, Error> {
-    static URL: OnceLock<Result<String, String>> = OnceLock::new();
-    URL.get_or_init(|| start_or_join().map_err(|e| e.to_string()))
+/// A kind of shared cluster.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Flavor {
+    /// Plain TCP on 127.0.0.1, trust authentication.
+    Plain,
+    /// TLS only (`hostssl`), with a certificate for `localhost` from a test CA.
+    Tls,
+}
+
+/// The port of the shared cluster of `flavor`, started on first use in this process.
+pub(crate) fn port(flavor: Flavor) -> Result<u16, Error> {
+    static PLAIN: OnceLock<Result<u16, String>> = OnceLock::new();
+    static TLS: OnceLock<Result<u16, String>> = OnceLock::new();
+    let cell = match flavor {
+        Flavor::Plain => &PLAIN,
+        Flavor::Tls => &TLS,
+    };
+    cell.get_or_init(|| start_or_join(flavor).map_err(|e| e.to_string()))
         .clone()
         .map_err(Error::NoPostgres)
+}
+
+/// The admin URL of the shared plain cluster.
+pub(crate) fn admin_url() -> Result<String, Error> {
+    Ok(format!("postgres://postgres@127.0.0.1:{}/postgres", port(Flavor::Plain)?))
+}
+
+/// The state directory of a flavour's cluster.
+pub(crate) fn flavor_dir(flavor: Flavor) -> PathBuf {
+    match flavor {
+        Flavor::Plain => state_dir(),
+        Flavor::Tls => state_dir().join("tls"),
+    }
 }
 
 /// Where the shared state of this workspace's test runs lives.
@@ -35,8 +62,8 @@ pub(crate) fn state_dir() -> PathBuf {
     std::env::temp_dir().join(format!("chatdb-testkit-{uid}-{:x}", hasher.finish()))
 }
 
-fn start_or_join() -> Result<String, Error> {
-    let dir = state_dir();
+fn start_or_join(flavor: Flavor) -> Result<u16, Error> {
+    let dir = flavor_dir(flavor);
     let clients = dir.join("clients");
     fs::create_dir_all(&clients).map_err(Error::io(format!("creating {}", clients.display())))?;
     let lock = File::create(dir.join("lock")).map_err(Error::io("creating the cluster lock"))?;
@@ -46,10 +73,10 @@ fn start_or_join() -> Result<String, Error> {
         .map_err(Error::io("registering the test process"))?;
     let port = match running_port(&dir) {
         Some(port) => port,
-        None => start(&dir)?,
+        None => start(&dir, flavor)?,
     };
     drop(lock);
-    Ok(format!("postgres://postgres@127.0.0.1:{port}/postgres"))
+    Ok(port)
 }
 
 fn running_port(dir: &Path) -> Option<u16> {
@@ -57,7 +84,7 @@ fn running_port(dir: &Path) -> Option<u16> {
     std::net::TcpStream::connect(("127.0.0.1", port)).ok().map(|_| port)
 }
 
-fn start(dir: &Path) -> Result<u16, Error> {
+fn start(dir: &Path, flavor: Flavor) -> Result<u16, Error> {
     let bin = bin_dir()?;
     let data = dir.join("cluster");
     if data.exists() {
@@ -88,11 +115,21 @@ fn start(dir: &Path) -> Result<u16, Error> {
         ],
     )?;
     let port = free_port()?;
-    let options = format!(
-        "-p {port} -c listen_addresses=127.0.0.1 -k {} -c fsync=off -c synchronous_commit=off \
+    let mut options = format!(
+        "-p {port} -k {} -c fsync=off -c synchronous_commit=off \
          -c full_page_writes=off -c max_connections=300 -c shared_buffers=128MB",
         dir.display()
     );
+    match flavor {
+        Flavor::Plain => options.push_str(" -c listen_addresses=127.0.0.1"),
+        Flavor::Tls => {
+            crate::tls::configure(&data, dir, run_as.as_ref().map(|(_, uid, gid)| (*uid, *gid)))?;
+            options.push_str(
+                " -c listen_addresses=localhost -c ssl=on \
+                 -c ssl_cert_file=server.crt -c ssl_key_file=server.key",
+            );
+        }
+    }
     run(
         user,
         &bin.join("pg_ctl"),

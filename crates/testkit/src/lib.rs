@@ -22,11 +22,13 @@ mod error;
 mod postgres;
 mod schema_dump;
 mod sqlite;
+mod tls;
 
 use sea_orm::DatabaseConnection;
 
 pub use error::Error;
 pub use schema_dump::schema_dump;
+pub use tls::{TlsServer, tls_server};
 
 /// Names templates after the migrations and this test binary, so that a rebuilt binary
 /// (say, with an edited migration) never reuses an older template.

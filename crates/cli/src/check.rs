@@ -1,0 +1,61 @@
+//! `chatdb check`: connect (retrying with `--wait`) and report.
+
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use config::{ConfigError, DatabaseConfig};
+
+use crate::Failure;
+
+/// Pause between attempts while waiting, doubling up to [`MAX_PAUSE`].
+const FIRST_PAUSE: Duration = Duration::from_millis(250);
+const MAX_PAUSE: Duration = Duration::from_secs(2);
+
+pub(crate) async fn run(config: &DatabaseConfig, wait: Option<u64>, json: bool) -> Result<(), Failure> {
+    let deadline = Instant::now() + Duration::from_secs(wait.unwrap_or(0));
+    let mut pause = FIRST_PAUSE;
+    let db = loop {
+        match config.connect().await {
+            Ok(db) => break db,
+            Err(err @ ConfigError::Connect { .. }) if Instant::now() + pause < deadline => {
+                eprintln!("waiting for the database: {err}");
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(MAX_PAUSE);
+            }
+            Err(err) => {
+                if json {
+                    let report = serde_json::json!({ "reachable": false, "error": err.to_string() });
+                    println!("{report}");
+                }
+                return Err(err.into());
+            }
+        }
+    };
+    let report = health::inspect(&db).await.map_err(|e| anyhow::anyhow!(config.scrub(&e.to_string())))
+        .context("the database answered the connection but not the inspection")?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report).map_err(anyhow::Error::from)?);
+        return Ok(());
+    }
+    println!("database   {}", config.target.describe());
+    println!("reachable  yes ({:.1} ms round trip)", report.latency_ms);
+    println!("server     {} {}", report.backend, report.server_version);
+    match (report.tls, &report.tls_version) {
+        (Some(true), Some(version)) => println!("tls        yes ({version})"),
+        (Some(true), None) => println!("tls        yes"),
+        (Some(false), _) => println!("tls        no"),
+        (None, _) => println!("tls        n/a (embedded SQLite)"),
+    }
+    let pending = &report.migrations_pending;
+    if pending.is_empty() {
+        println!("migrations {} applied, none pending", report.migrations_applied);
+    } else {
+        println!(
+            "migrations {} applied, {} pending: {} (run `chatdb migrate up`)",
+            report.migrations_applied,
+            pending.len(),
+            pending.join(", ")
+        );
+    }
+    Ok(())
+}

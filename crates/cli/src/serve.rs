@@ -1,0 +1,23 @@
+//! `chatdb health serve`: the health endpoint on its own.
+
+use anyhow::Context;
+use config::DatabaseConfig;
+
+use crate::Failure;
+
+pub(crate) async fn run(config: &DatabaseConfig, bind: std::net::SocketAddr) -> Result<(), Failure> {
+    // Lazy, so the server starts (and reports 503) while the database is down.
+    let db = config.connect_lazy()?;
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("could not listen on {bind} (--bind)"))?;
+    let address = listener.local_addr().context("no local address")?;
+    println!("Listening on http://{address}/health/db");
+    axum::serve(listener, health::router(db))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .context("the health server stopped")?;
+    Ok(())
+}

@@ -1,0 +1,66 @@
+//! What an operator wants to know about a database connection.
+
+use std::time::Instant;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, Statement};
+use serde::Serialize;
+
+/// The answer of `chatdb check`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Inspection {
+    /// Always true: an unreachable database is an error instead.
+    pub reachable: bool,
+    /// `postgres` or `sqlite`.
+    pub backend: &'static str,
+    /// The server's version string.
+    pub server_version: String,
+    /// Whether this connection is encrypted, as the server reports it (`None` for SQLite).
+    pub tls: Option<bool>,
+    /// The TLS version, when encrypted.
+    pub tls_version: Option<String>,
+    /// Round trip of `SELECT 1`.
+    pub latency_ms: f64,
+    /// Migrations applied.
+    pub migrations_applied: usize,
+    /// Migrations pending, by name.
+    pub migrations_pending: Vec<String>,
+}
+
+async fn text(db: &DatabaseConnection, sql: &str) -> Result<Option<String>, DbErr> {
+    let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql)).await?;
+    row.map(|r| r.try_get_by_index::<Option<String>>(0)).transpose().map(Option::flatten)
+}
+
+/// Asks the server about itself, without writing anything (not even the migrations table).
+pub async fn inspect(db: &DatabaseConnection) -> Result<Inspection, DbErr> {
+    let started = Instant::now();
+    db.query_one_raw(Statement::from_string(db.get_database_backend(), "SELECT 1")).await?;
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let (backend, server_version, tls, tls_version) = match db.get_database_backend() {
+        DatabaseBackend::Postgres => {
+            let version = text(db, "SHOW server_version").await?.unwrap_or_default();
+            let tls = text(db, "SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()").await?;
+            let tls_version =
+                text(db, "SELECT version FROM pg_stat_ssl WHERE pid = pg_backend_pid()").await?;
+            ("postgres", version, Some(tls.as_deref() == Some("true")), tls_version)
+        }
+        _ => ("sqlite", text(db, "SELECT sqlite_version()").await?.unwrap_or_default(), None, None),
+    };
+    let migrations = Migrator::get_migration_with_status_read_only(db).await?;
+    let migrations_pending: Vec<String> = migrations
+        .iter()
+        .filter(|m| m.status() == migration::MigrationStatus::Pending)
+        .map(|m| m.name().to_owned())
+        .collect();
+    Ok(Inspection {
+        reachable: true,
+        backend,
+        server_version,
+        tls,
+        tls_version,
+        latency_ms,
+        migrations_applied: migrations.len() - migrations_pending.len(),
+        migrations_pending,
+    })
+}
