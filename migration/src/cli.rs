@@ -78,7 +78,9 @@ pub enum MigrateError {
     #[error(transparent)]
     Config(#[from] ConfigError),
     /// A destructive command in staging or production without `--force`.
-    #[error("refusing `{command}` with APP_ENV={env}: it destroys data; pass --force if that is really what you want")]
+    #[error(
+        "refusing `{command}` with APP_ENV={env}: it destroys data; pass --force if that is really what you want"
+    )]
     Refused {
         /// The command.
         command: &'static str,
@@ -143,11 +145,15 @@ impl MigrateCommand {
 
 /// Runs `command` against the configured database, printing one line per migration
 /// (or, with `json`, one JSON document) on stdout and the database used on stderr.
-pub async fn run(command: MigrateCommand, config: &DatabaseConfig, json: bool) -> Result<(), MigrateError> {
-    if let Some((name, false)) = command.destructive() {
-        if config.app_env.value.holds_real_data() {
-            return Err(MigrateError::Refused { command: name, env: config.app_env.value });
-        }
+pub async fn run(
+    command: MigrateCommand,
+    config: &DatabaseConfig,
+    json: bool,
+) -> Result<(), MigrateError> {
+    if let Some((name, false)) = command.destructive()
+        && config.app_env.value.holds_real_data()
+    {
+        return Err(MigrateError::Refused { command: name, env: config.app_env.value });
     }
     eprintln!("Database: {} ({})", config.target.describe(), target_source(config));
     let db = config.connect_single().await?;
@@ -220,11 +226,18 @@ pub async fn status(db: &DatabaseConnection) -> Result<Vec<State>, DbErr> {
     Ok(Migrator::get_migration_with_status(db)
         .await?
         .iter()
-        .map(|m| State { migration: m.name().to_owned(), applied: m.status() == MigrationStatus::Applied })
+        .map(|m| State {
+            migration: m.name().to_owned(),
+            applied: m.status() == MigrationStatus::Applied,
+        })
         .collect())
 }
 
-async fn up(db: &DatabaseConnection, steps: Option<u32>, config: &DatabaseConfig) -> Result<Vec<Step>, MigrateError> {
+async fn up(
+    db: &DatabaseConnection,
+    steps: Option<u32>,
+    config: &DatabaseConfig,
+) -> Result<Vec<Step>, MigrateError> {
     let pending = Migrator::get_pending_migrations(db)
         .await
         .map_err(|e| MigrateError::Database(config.scrub(&e.to_string())))?;
@@ -236,12 +249,20 @@ async fn up(db: &DatabaseConnection, steps: Option<u32>, config: &DatabaseConfig
             migration: migration.name().to_owned(),
             message: config.scrub(&e.to_string()),
         })?;
-        done.push(Step { action: "applied", migration: migration.name().to_owned(), millis: ms(started) });
+        done.push(Step {
+            action: "applied",
+            migration: migration.name().to_owned(),
+            millis: ms(started),
+        });
     }
     Ok(done)
 }
 
-async fn down(db: &DatabaseConnection, steps: Option<u32>, config: &DatabaseConfig) -> Result<Vec<Step>, MigrateError> {
+async fn down(
+    db: &DatabaseConnection,
+    steps: Option<u32>,
+    config: &DatabaseConfig,
+) -> Result<Vec<Step>, MigrateError> {
     let applied = Migrator::get_applied_migrations(db)
         .await
         .map_err(|e| MigrateError::Database(config.scrub(&e.to_string())))?;
@@ -253,7 +274,11 @@ async fn down(db: &DatabaseConnection, steps: Option<u32>, config: &DatabaseConf
             migration: migration.name().to_owned(),
             message: config.scrub(&e.to_string()),
         })?;
-        done.push(Step { action: "rolled_back", migration: migration.name().to_owned(), millis: ms(started) });
+        done.push(Step {
+            action: "rolled_back",
+            migration: migration.name().to_owned(),
+            millis: ms(started),
+        });
     }
     Ok(done)
 }

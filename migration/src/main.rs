@@ -14,7 +14,10 @@ use migration::cli::{MigrateCommand, MigrateError, run};
 /// workspace's data/ directory. APP_ENV (development, test, staging, production) guards
 /// destructive commands. Exit codes: 0 done, 1 failed, 2 usage or configuration error.
 #[derive(Parser)]
-#[command(version, after_help = "Examples:\n  cargo run -p migration -- up\n  cargo run -p migration -- status --json\n  DATABASE_URL=postgres://app@localhost/chatdb cargo run -p migration -- down -n 1")]
+#[command(
+    version,
+    after_help = "Examples:\n  cargo run -p migration -- up\n  cargo run -p migration -- status --json\n  DATABASE_URL=postgres://app@localhost/chatdb cargo run -p migration -- down -n 1"
+)]
 struct Cli {
     #[command(subcommand)]
     command: MigrateCommand,

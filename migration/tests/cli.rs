@@ -251,3 +251,26 @@ fn database_passwords_never_appear_in_output() {
         );
     }
 }
+
+#[tokio::test]
+async fn zerodb_variables_are_picked_up() {
+    let db = TestDb::empty(Backend::Postgres).await.expect("database");
+    let (_, after_port) = db.url().rsplit_once(':').expect("port in the test URL");
+    let (port, name) = after_port.split_once('/').expect("database in the test URL");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let env = [
+        ("ZERODB_POSTGRES_HOST", "127.0.0.1"),
+        ("ZERODB_POSTGRES_PORT", port),
+        ("ZERODB_POSTGRES_DATABASE", name),
+        ("ZERODB_POSTGRES_USERNAME", "postgres"),
+        ("ZERODB_POSTGRES_PASSWORD", "unused-by-trust-auth"),
+        ("ADMIN_PASSWORD", "a-long-enough-password"),
+    ];
+
+    let up = migration(dir.path(), &env, &["up"]);
+
+    assert_eq!(up.code, 0, "{}", up.output());
+    assert!(up.stderr.contains(&format!("@127.0.0.1:{port}/{name}")), "{}", up.stderr);
+    assert!(!up.output().contains("unused-by-trust-auth"));
+    assert_eq!(scalar(db.url(), "SELECT count(*) FROM seaql_migrations").await, 3);
+}

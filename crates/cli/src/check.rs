@@ -11,7 +11,11 @@ use crate::Failure;
 const FIRST_PAUSE: Duration = Duration::from_millis(250);
 const MAX_PAUSE: Duration = Duration::from_secs(2);
 
-pub(crate) async fn run(config: &DatabaseConfig, wait: Option<u64>, json: bool) -> Result<(), Failure> {
+pub(crate) async fn run(
+    config: &DatabaseConfig,
+    wait: Option<u64>,
+    json: bool,
+) -> Result<(), Failure> {
     let deadline = Instant::now() + Duration::from_secs(wait.unwrap_or(0));
     let mut pause = FIRST_PAUSE;
     let db = loop {
@@ -24,14 +28,17 @@ pub(crate) async fn run(config: &DatabaseConfig, wait: Option<u64>, json: bool) 
             }
             Err(err) => {
                 if json {
-                    let report = serde_json::json!({ "reachable": false, "error": err.to_string() });
+                    let report =
+                        serde_json::json!({ "reachable": false, "error": err.to_string() });
                     println!("{report}");
                 }
                 return Err(err.into());
             }
         }
     };
-    let report = health::inspect(&db).await.map_err(|e| anyhow::anyhow!(config.scrub(&e.to_string())))
+    let report = health::inspect(&db)
+        .await
+        .map_err(|e| anyhow::anyhow!(config.scrub(&e.to_string())))
         .context("the database answered the connection but not the inspection")?;
     if json {
         println!("{}", serde_json::to_string_pretty(&report).map_err(anyhow::Error::from)?);

@@ -133,10 +133,16 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Check { wait } => check::run(&config, wait, cli.json).await,
-        Command::Health { command: HealthCommand::Serve { bind } } => serve::run(&config, bind).await,
+        Command::Health { command: HealthCommand::Serve { bind } } => {
+            serve::run(&config, bind).await
+        }
         Command::Migrate { command } => {
             migration::cli::run(command, &config, cli.json).await.map_err(|err| {
-                if err.exit_code() == 2 { Failure::Usage(err.to_string()) } else { Failure::Other(err.into()) }
+                if err.exit_code() == 2 {
+                    Failure::Usage(err.to_string())
+                } else {
+                    Failure::Other(err.into())
+                }
             })
         }
     }

@@ -5,7 +5,10 @@ use config::DatabaseConfig;
 
 use crate::Failure;
 
-pub(crate) async fn run(config: &DatabaseConfig, bind: std::net::SocketAddr) -> Result<(), Failure> {
+pub(crate) async fn run(
+    config: &DatabaseConfig,
+    bind: std::net::SocketAddr,
+) -> Result<(), Failure> {
     // Lazy, so the server starts (and reports 503) while the database is down.
     let db = config.connect_lazy()?;
     let listener = tokio::net::TcpListener::bind(bind)

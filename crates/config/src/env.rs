@@ -20,7 +20,8 @@ impl Env {
         match dotenvy::dotenv_iter() {
             Ok(iter) => {
                 for item in iter {
-                    let (key, value) = item.map_err(|e| crate::ConfigError::DotEnv(e.to_string()))?;
+                    let (key, value) =
+                        item.map_err(|e| crate::ConfigError::DotEnv(e.to_string()))?;
                     dotenv.insert(key, value);
                 }
             }
@@ -33,7 +34,8 @@ impl Env {
     /// The process environment plus the `.env`-style file at `path`.
     pub fn with_dotenv_file(path: &Path) -> Result<Self, crate::ConfigError> {
         let mut dotenv = HashMap::new();
-        let iter = dotenvy::from_path_iter(path).map_err(|e| crate::ConfigError::DotEnv(e.to_string()))?;
+        let iter =
+            dotenvy::from_path_iter(path).map_err(|e| crate::ConfigError::DotEnv(e.to_string()))?;
         for item in iter {
             let (key, value) = item.map_err(|e| crate::ConfigError::DotEnv(e.to_string()))?;
             dotenv.insert(key, value);
@@ -57,7 +59,8 @@ impl Env {
 
     /// A variable's value and where it came from; empty values count as unset.
     pub fn get(&self, name: &str) -> Option<(String, Source)> {
-        let set = |map: &HashMap<String, String>| map.get(name).filter(|v| !v.trim().is_empty()).cloned();
+        let set =
+            |map: &HashMap<String, String>| map.get(name).filter(|v| !v.trim().is_empty()).cloned();
         if let Some(value) = set(&self.process) {
             return Some((value, Source::Var(name.to_owned())));
         }

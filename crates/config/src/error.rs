@@ -19,7 +19,9 @@ pub enum ConfigError {
         expected: String,
     },
     /// A URL cannot be parsed; the URL itself is not repeated, as it may hold a password.
-    #[error("{var} is not a valid URL ({reason}); expected postgres://user:password@host:port/database or sqlite://path")]
+    #[error(
+        "{var} is not a valid URL ({reason}); expected postgres://user:password@host:port/database or sqlite://path"
+    )]
     MalformedUrl {
         /// The variable.
         var: String,
@@ -35,7 +37,9 @@ pub enum ConfigError {
         scheme: String,
     },
     /// Staging or production, and no database configured.
-    #[error("no database is configured for APP_ENV={env}; set DATABASE_URL (or one of: {looked_for})")]
+    #[error(
+        "no database is configured for APP_ENV={env}; set DATABASE_URL (or one of: {looked_for})"
+    )]
     NoDatabase {
         /// The environment.
         env: crate::AppEnv,
@@ -43,7 +47,9 @@ pub enum ConfigError {
         looked_for: String,
     },
     /// Production with a TLS mode that allows plain text.
-    #[error("sslmode={mode} ({origin}) allows unencrypted connections, which production refuses; use require, verify-ca or verify-full, or set DB_ALLOW_INSECURE=true")]
+    #[error(
+        "sslmode={mode} ({origin}) allows unencrypted connections, which production refuses; use require, verify-ca or verify-full, or set DB_ALLOW_INSECURE=true"
+    )]
     InsecureInProduction {
         /// The mode.
         mode: crate::SslMode,
@@ -59,7 +65,9 @@ pub enum ConfigError {
         origin: crate::Source,
     },
     /// `DB_POOL_MIN` above `DB_POOL_SIZE`.
-    #[error("DB_POOL_MIN={min} is above DB_POOL_SIZE={max}; lower DB_POOL_MIN or raise DB_POOL_SIZE")]
+    #[error(
+        "DB_POOL_MIN={min} is above DB_POOL_SIZE={max}; lower DB_POOL_MIN or raise DB_POOL_SIZE"
+    )]
     PoolMinAboveMax {
         /// The minimum.
         min: u32,
@@ -75,7 +83,9 @@ pub enum ConfigError {
         reason: String,
     },
     /// Connecting failed.
-    #[error("could not connect to {target}: {message}; check {settings} and that the server is reachable")]
+    #[error(
+        "could not connect to {target}: {message}; check {settings} and that the server is reachable"
+    )]
     Connect {
         /// The redacted target.
         target: String,

@@ -117,9 +117,21 @@ impl DatabaseConfig {
         lines.push(line("pool.max", &pool.max.value, &pool.max.source));
         lines.push(line("pool.min", &pool.min.value, &pool.min.source));
         let secs = |d: &std::time::Duration| format!("{}s", d.as_secs());
-        lines.push(line("pool.acquire_timeout", &secs(&pool.acquire_timeout.value), &pool.acquire_timeout.source));
-        lines.push(line("pool.max_lifetime", &secs(&pool.max_lifetime.value), &pool.max_lifetime.source));
-        lines.push(line("pool.connect_timeout", &secs(&pool.connect_timeout.value), &pool.connect_timeout.source));
+        lines.push(line(
+            "pool.acquire_timeout",
+            &secs(&pool.acquire_timeout.value),
+            &pool.acquire_timeout.source,
+        ));
+        lines.push(line(
+            "pool.max_lifetime",
+            &secs(&pool.max_lifetime.value),
+            &pool.max_lifetime.source,
+        ));
+        lines.push(line(
+            "pool.connect_timeout",
+            &secs(&pool.connect_timeout.value),
+            &pool.connect_timeout.source,
+        ));
         match &pool.statement_timeout {
             Some(t) => lines.push(line("statement_timeout", &secs(&t.value), &t.source)),
             None => lines.push("statement_timeout = (none) (default)".to_owned()),

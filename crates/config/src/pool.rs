@@ -51,11 +51,7 @@ fn number<T: std::str::FromStr + PartialOrd + Copy + std::fmt::Display>(
     }
 }
 
-fn seconds(
-    env: &Env,
-    var: &str,
-    max: u64,
-) -> Result<Option<Sourced<Duration>>, ConfigError> {
+fn seconds(env: &Env, var: &str, max: u64) -> Result<Option<Sourced<Duration>>, ConfigError> {
     Ok(number(env, var, 1..=max, "seconds")?
         .map(|s| Sourced::new(Duration::from_secs(s.value), s.source)))
 }
@@ -89,10 +85,6 @@ impl PoolConfig {
 
     /// A pool of exactly one connection, e.g. for migrations that hold a session lock.
     pub fn single(&self) -> Self {
-        Self {
-            max: Sourced::default_value(1),
-            min: Sourced::default_value(1),
-            ..self.clone()
-        }
+        Self { max: Sourced::default_value(1), min: Sourced::default_value(1), ..self.clone() }
     }
 }

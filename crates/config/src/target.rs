@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 
-use crate::{AppEnv, ConfigError, Env, Source, SslMode, Sourced};
+use crate::{AppEnv, ConfigError, Env, Source, Sourced, SslMode};
 
 /// URL variables, in order of precedence.
 pub const URL_VARS: &[&str] = &["DATABASE_URL", "POSTGRES_URL"];
@@ -39,7 +39,7 @@ const DEFAULT_USER: &str = "postgres";
 #[serde(tag = "backend", rename_all = "lowercase")]
 pub enum Target {
     /// A PostgreSQL server.
-    Postgres(PostgresTarget),
+    Postgres(Box<PostgresTarget>),
     /// An SQLite file (or `:memory:`).
     Sqlite(SqliteTarget),
 }
@@ -119,7 +119,11 @@ fn redacted<S: serde::Serializer>(
 impl Target {
     /// The target from `env`: a URL variable, else PostgreSQL parts when any host or
     /// database variable is set, else (development and test only) the embedded SQLite file.
-    pub fn resolve(env: &Env, app_env: AppEnv, embedded_dir: &std::path::Path) -> Result<Self, ConfigError> {
+    pub fn resolve(
+        env: &Env,
+        app_env: AppEnv,
+        embedded_dir: &std::path::Path,
+    ) -> Result<Self, ConfigError> {
         if let Some((url, source)) = env.first(URL_VARS) {
             return from_url(env, app_env, &url, &source);
         }
@@ -127,18 +131,15 @@ impl Target {
             return from_parts(env, app_env, None);
         }
         if app_env.holds_real_data() {
-            let looked_for: Vec<&str> = URL_VARS
-                .iter()
-                .chain(HOST_VARS)
-                .chain(DATABASE_VARS)
-                .copied()
-                .collect();
-            return Err(ConfigError::NoDatabase { env: app_env, looked_for: looked_for.join(", ") });
+            let looked_for: Vec<&str> =
+                URL_VARS.iter().chain(HOST_VARS).chain(DATABASE_VARS).copied().collect();
+            return Err(ConfigError::NoDatabase {
+                env: app_env,
+                looked_for: looked_for.join(", "),
+            });
         }
         let path = embedded_dir.join(format!("chatdb-{app_env}.sqlite3"));
-        Ok(Self::Sqlite(SqliteTarget {
-            path: Sourced::default_value(path.display().to_string()),
-        }))
+        Ok(Self::Sqlite(SqliteTarget { path: Sourced::default_value(path.display().to_string()) }))
     }
 
     /// One line naming the database, without any password.
@@ -156,7 +157,9 @@ impl Target {
     /// none).
     pub fn settings(&self) -> String {
         let sources: Vec<&Source> = match self {
-            Self::Postgres(pg) => vec![&pg.host.source, &pg.port.source, &pg.database.source, &pg.user.source],
+            Self::Postgres(pg) => {
+                vec![&pg.host.source, &pg.port.source, &pg.database.source, &pg.user.source]
+            }
             Self::Sqlite(sqlite) => vec![&sqlite.path.source],
         };
         let mut names: Vec<&str> = sources.iter().filter_map(|s| s.variable()).collect();
@@ -183,11 +186,15 @@ fn from_url(env: &Env, app_env: AppEnv, url: &str, source: &Source) -> Result<Ta
             if path.is_empty() {
                 return Err(ConfigError::MalformedUrl { var, reason: "no file name".into() });
             }
-            Ok(Target::Sqlite(SqliteTarget { path: Sourced::new(path.to_owned(), source.url_part()) }))
+            Ok(Target::Sqlite(SqliteTarget {
+                path: Sourced::new(path.to_owned(), source.url_part()),
+            }))
         }
         "postgres" | "postgresql" => {
-            let parsed = url::Url::parse(url)
-                .map_err(|e| ConfigError::MalformedUrl { var: var.clone(), reason: e.to_string() })?;
+            let parsed = url::Url::parse(url).map_err(|e| ConfigError::MalformedUrl {
+                var: var.clone(),
+                reason: e.to_string(),
+            })?;
             from_parts(env, app_env, Some((&parsed, source)))
         }
         _ => Err(ConfigError::UnsupportedScheme { var, scheme: scheme.to_owned() }),
@@ -207,7 +214,9 @@ fn from_parts(
 ) -> Result<Target, ConfigError> {
     let part = |vars: &[&str], from_url: Option<String>, default: &str| -> Sourced<String> {
         match (url, from_url) {
-            (Some((_, source)), Some(value)) if !value.is_empty() => Sourced::new(value, source.url_part()),
+            (Some((_, source)), Some(value)) if !value.is_empty() => {
+                Sourced::new(value, source.url_part())
+            }
             (Some(_), _) => Sourced::default_value(default.to_owned()),
             (None, _) => env
                 .first(vars)
@@ -218,8 +227,16 @@ fn from_parts(
     let query = |key: &str| {
         url.and_then(|(u, _)| u.query_pairs().find(|(k, _)| k == key).map(|(_, v)| v.into_owned()))
     };
-    let host = part(HOST_VARS, url.and_then(|(u, _)| u.host_str().map(|h| h.trim_matches(['[', ']']).to_owned())), DEFAULT_HOST);
-    let database = part(DATABASE_VARS, url.map(|(u, _)| decode(u.path().trim_start_matches('/'))), DEFAULT_DATABASE);
+    let host = part(
+        HOST_VARS,
+        url.and_then(|(u, _)| u.host_str().map(|h| h.trim_matches(['[', ']']).to_owned())),
+        DEFAULT_HOST,
+    );
+    let database = part(
+        DATABASE_VARS,
+        url.map(|(u, _)| decode(u.path().trim_start_matches('/'))),
+        DEFAULT_DATABASE,
+    );
     let user = part(USER_VARS, url.map(|(u, _)| decode(u.username())), DEFAULT_USER);
     let port = match url {
         Some((u, source)) => match u.port() {
@@ -232,12 +249,17 @@ fn from_parts(
         },
     };
     let password = match url {
-        Some((u, source)) => u.password().map(|p| Sourced::new(Secret::new(decode(p)), source.url_part())),
-        None => env.first(PASSWORD_VARS).map(|(value, source)| Sourced::new(Secret::new(value), source)),
+        Some((u, source)) => {
+            u.password().map(|p| Sourced::new(Secret::new(decode(p)), source.url_part()))
+        }
+        None => {
+            env.first(PASSWORD_VARS).map(|(value, source)| Sourced::new(Secret::new(value), source))
+        }
     };
     let ssl_mode = resolve_ssl_mode(env, app_env, query("sslmode"), url.map(|(_, s)| s))?;
     let root_cert = resolve_root_cert(env, query("sslrootcert"), url.map(|(_, s)| s))?;
-    Ok(Target::Postgres(PostgresTarget { host, port, database, user, password, ssl_mode, root_cert }))
+    let target = PostgresTarget { host, port, database, user, password, ssl_mode, root_cert };
+    Ok(Target::Postgres(Box::new(target)))
 }
 
 fn parse_port(text: &str, source: &Source) -> Result<u16, ConfigError> {
@@ -257,16 +279,18 @@ fn resolve_ssl_mode(
     from_url: Option<String>,
     url_source: Option<&Source>,
 ) -> Result<Sourced<SslMode>, ConfigError> {
-    let chosen = env
-        .first(SSL_MODE_VARS)
-        .or_else(|| from_url.zip(url_source.map(Source::url_part)));
+    let chosen =
+        env.first(SSL_MODE_VARS).or_else(|| from_url.zip(url_source.map(Source::url_part)));
     let mode = match chosen {
         Some((text, source)) => {
             let mode = text.parse().map_err(|()| ConfigError::Invalid {
-                var: source.variable().map_or_else(|| "sslmode".to_owned(), |v| match source {
-                    Source::Url(_) => format!("{v} (sslmode)"),
-                    _ => v.to_owned(),
-                }),
+                var: source.variable().map_or_else(
+                    || "sslmode".to_owned(),
+                    |v| match source {
+                        Source::Url(_) => format!("{v} (sslmode)"),
+                        _ => v.to_owned(),
+                    },
+                ),
                 value: text.clone(),
                 expected: format!("one of {}", SslMode::ACCEPTED),
             })?;
@@ -275,7 +299,8 @@ fn resolve_ssl_mode(
         None if app_env.holds_real_data() => Sourced::default_value(SslMode::Require),
         None => Sourced::default_value(SslMode::Prefer),
     };
-    let insecure_allowed = env.get("DB_ALLOW_INSECURE").is_some_and(|(v, _)| v.trim().eq_ignore_ascii_case("true"));
+    let insecure_allowed =
+        env.get("DB_ALLOW_INSECURE").is_some_and(|(v, _)| v.trim().eq_ignore_ascii_case("true"));
     if app_env == AppEnv::Production && mode.value.allows_plain_text() && !insecure_allowed {
         return Err(ConfigError::InsecureInProduction { mode: mode.value, origin: mode.source });
     }
@@ -287,11 +312,15 @@ fn resolve_root_cert(
     from_url: Option<String>,
     url_source: Option<&Source>,
 ) -> Result<Option<Sourced<PathBuf>>, ConfigError> {
-    let chosen = env.first(ROOT_CERT_VARS).or_else(|| from_url.zip(url_source.map(Source::url_part)));
+    let chosen =
+        env.first(ROOT_CERT_VARS).or_else(|| from_url.zip(url_source.map(Source::url_part)));
     let Some((path, source)) = chosen else { return Ok(None) };
     let path = PathBuf::from(path);
     if !path.is_file() {
-        return Err(ConfigError::MissingRootCert { path: path.display().to_string(), origin: source });
+        return Err(ConfigError::MissingRootCert {
+            path: path.display().to_string(),
+            origin: source,
+        });
     }
     Ok(Some(Sourced::new(path, source)))
 }

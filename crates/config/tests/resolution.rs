@@ -8,7 +8,10 @@ use config::{AppEnv, ConfigError, DatabaseConfig, Env, Source, SslMode, Target};
 
 const PASSWORD: &str = "Zx9-distinctive-Pa55word";
 
-fn resolve(process: &[(&str, &str)], dotenv: &[(&str, &str)]) -> Result<DatabaseConfig, ConfigError> {
+fn resolve(
+    process: &[(&str, &str)],
+    dotenv: &[(&str, &str)],
+) -> Result<DatabaseConfig, ConfigError> {
     let env = Env::from_pairs(process.iter().copied(), dotenv.iter().copied());
     DatabaseConfig::resolve_with_embedded_dir(&env, Path::new("/embedded"))
 }
@@ -42,7 +45,9 @@ fn staging_and_production_with_nothing_set_list_what_was_looked_for() {
     for app_env in ["staging", "production"] {
         let err = resolve(&[("APP_ENV", app_env)], &[]).expect_err("refused");
         let message = err.to_string();
-        for expected in ["DATABASE_URL", "POSTGRES_URL", "ZERODB_POSTGRES_HOST", "PGHOST", "DB_NAME"] {
+        for expected in
+            ["DATABASE_URL", "POSTGRES_URL", "ZERODB_POSTGRES_HOST", "PGHOST", "DB_NAME"]
+        {
             assert!(message.contains(expected), "{message}");
         }
     }
@@ -60,10 +65,14 @@ fn database_url_wins_over_postgres_url_and_over_parts() {
     )
     .expect("resolves");
     let pg = postgres(&config);
-    assert_eq!((pg.host.value.as_str(), pg.port.value, pg.database.value.as_str()), ("db.one", 6543, "main"));
+    assert_eq!(
+        (pg.host.value.as_str(), pg.port.value, pg.database.value.as_str()),
+        ("db.one", 6543, "main")
+    );
     assert_eq!(pg.host.source, Source::Url("DATABASE_URL".into()));
 
-    let config = resolve(&[("POSTGRES_URL", "postgresql://u@db.two/other")], &[]).expect("resolves");
+    let config =
+        resolve(&[("POSTGRES_URL", "postgresql://u@db.two/other")], &[]).expect("resolves");
     assert_eq!(postgres(&config).host.source, Source::Url("POSTGRES_URL".into()));
 }
 
@@ -85,7 +94,10 @@ fn each_part_comes_from_the_first_family_that_sets_it() {
     assert_eq!(pg.host.value, "pg.internal");
     assert_eq!(pg.host.source, var("POSTGRES_HOST"));
     assert_eq!((pg.port.value, pg.port.source.clone()), (6432, var("DB_PORT")));
-    assert_eq!((pg.database.value.as_str(), pg.database.source.clone()), ("chat", var("PGDATABASE")));
+    assert_eq!(
+        (pg.database.value.as_str(), pg.database.source.clone()),
+        ("chat", var("PGDATABASE"))
+    );
     assert_eq!(pg.user.source, var("ZERODB_POSTGRES_USERNAME"));
     assert_eq!(pg.password.as_ref().map(|p| p.source.clone()), Some(var("PGPASSWORD")));
 }
@@ -94,11 +106,15 @@ fn each_part_comes_from_the_first_family_that_sets_it() {
 fn parts_default_to_libpq_conventions_once_a_host_or_database_is_set() {
     let config = resolve(&[("PGDATABASE", "chat")], &[]).expect("resolves");
     let pg = postgres(&config);
-    assert_eq!((pg.host.value.as_str(), pg.port.value, pg.user.value.as_str()), ("localhost", 5432, "postgres"));
+    assert_eq!(
+        (pg.host.value.as_str(), pg.port.value, pg.user.value.as_str()),
+        ("localhost", 5432, "postgres")
+    );
     assert_eq!(pg.host.source, Source::Default);
     assert!(pg.password.is_none());
     // A user or password alone does not switch away from the embedded default.
-    let config = resolve(&[("POSTGRES_USER", "someone"), ("POSTGRES_PASSWORD", PASSWORD)], &[]).expect("resolves");
+    let config = resolve(&[("POSTGRES_USER", "someone"), ("POSTGRES_PASSWORD", PASSWORD)], &[])
+        .expect("resolves");
     assert!(matches!(config.target, Target::Sqlite(_)));
 }
 
@@ -127,14 +143,39 @@ fn zerodb_variables_win_over_every_other_family() {
 #[test]
 fn sslmode_precedence_and_defaults_per_environment() {
     let url = "postgres://app@db/main?sslmode=verify-ca";
-    let cases: &[(&[(&str, &str)], SslMode, Source)] = &[
+    type Case<'a> = (&'a [(&'a str, &'a str)], SslMode, Source);
+    let cases: &[Case] = &[
         (&[("DATABASE_URL", url)], SslMode::VerifyCa, Source::Url("DATABASE_URL".into())),
         (&[("DATABASE_URL", url), ("PGSSLMODE", "require")], SslMode::Require, var("PGSSLMODE")),
-        (&[("DATABASE_URL", url), ("PGSSLMODE", "require"), ("ZERODB_POSTGRES_SSL_MODE", "allow")], SslMode::Allow, var("ZERODB_POSTGRES_SSL_MODE")),
-        (&[("DATABASE_URL", url), ("ZERODB_POSTGRES_SSL_MODE", "allow"), ("DB_SSL_MODE", "disable")], SslMode::Disable, var("DB_SSL_MODE")),
+        (
+            &[
+                ("DATABASE_URL", url),
+                ("PGSSLMODE", "require"),
+                ("ZERODB_POSTGRES_SSL_MODE", "allow"),
+            ],
+            SslMode::Allow,
+            var("ZERODB_POSTGRES_SSL_MODE"),
+        ),
+        (
+            &[
+                ("DATABASE_URL", url),
+                ("ZERODB_POSTGRES_SSL_MODE", "allow"),
+                ("DB_SSL_MODE", "disable"),
+            ],
+            SslMode::Disable,
+            var("DB_SSL_MODE"),
+        ),
         (&[("DATABASE_URL", "postgres://app@db/main")], SslMode::Prefer, Source::Default),
-        (&[("DATABASE_URL", "postgres://app@db/main"), ("APP_ENV", "staging")], SslMode::Require, Source::Default),
-        (&[("DATABASE_URL", "postgres://app@db/main"), ("APP_ENV", "production")], SslMode::Require, Source::Default),
+        (
+            &[("DATABASE_URL", "postgres://app@db/main"), ("APP_ENV", "staging")],
+            SslMode::Require,
+            Source::Default,
+        ),
+        (
+            &[("DATABASE_URL", "postgres://app@db/main"), ("APP_ENV", "production")],
+            SslMode::Require,
+            Source::Default,
+        ),
     ];
     for (env, mode, source) in cases {
         let config = resolve(env, &[]).expect("resolves");
@@ -146,7 +187,11 @@ fn sslmode_precedence_and_defaults_per_environment() {
 #[test]
 fn production_refuses_plain_text_modes_unless_allowed() {
     for mode in ["disable", "allow", "prefer"] {
-        let env = [("APP_ENV", "production"), ("DATABASE_URL", "postgres://app@db/main"), ("DB_SSL_MODE", mode)];
+        let env = [
+            ("APP_ENV", "production"),
+            ("DATABASE_URL", "postgres://app@db/main"),
+            ("DB_SSL_MODE", mode),
+        ];
         let err = resolve(&env, &[]).expect_err("refused");
         assert!(err.to_string().contains("DB_ALLOW_INSECURE=true"), "{err}");
         let mut allowed = env.to_vec();
@@ -157,7 +202,9 @@ fn production_refuses_plain_text_modes_unless_allowed() {
 
 #[test]
 fn the_real_environment_wins_over_dotenv_and_dotenv_is_named_as_the_source() {
-    let config = resolve(&[("PGHOST", "real.host")], &[("PGHOST", "dotenv.host"), ("PGPORT", "7777")]).expect("resolves");
+    let config =
+        resolve(&[("PGHOST", "real.host")], &[("PGHOST", "dotenv.host"), ("PGPORT", "7777")])
+            .expect("resolves");
     let pg = postgres(&config);
     assert_eq!((pg.host.value.as_str(), pg.host.source.clone()), ("real.host", var("PGHOST")));
     assert_eq!((pg.port.value, pg.port.source.clone()), (7777, Source::DotEnv("PGPORT".into())));
@@ -166,12 +213,17 @@ fn the_real_environment_wins_over_dotenv_and_dotenv_is_named_as_the_source() {
 
 #[test]
 fn url_parts_are_percent_decoded_and_sqlite_urls_are_accepted() {
-    let config = resolve(&[("DATABASE_URL", "postgres://us%40er:p%2Fss@[::1]:5433/my%20db")], &[]).expect("resolves");
+    let config = resolve(&[("DATABASE_URL", "postgres://us%40er:p%2Fss@[::1]:5433/my%20db")], &[])
+        .expect("resolves");
     let pg = postgres(&config);
-    assert_eq!((pg.user.value.as_str(), pg.host.value.as_str(), pg.database.value.as_str()), ("us@er", "::1", "my db"));
+    assert_eq!(
+        (pg.user.value.as_str(), pg.host.value.as_str(), pg.database.value.as_str()),
+        ("us@er", "::1", "my db")
+    );
     assert_eq!(pg.password.as_ref().map(|p| p.value.expose()), Some("p/ss"));
 
-    let config = resolve(&[("DATABASE_URL", "sqlite://var/app.sqlite3?mode=rwc")], &[]).expect("resolves");
+    let config =
+        resolve(&[("DATABASE_URL", "sqlite://var/app.sqlite3?mode=rwc")], &[]).expect("resolves");
     let Target::Sqlite(sqlite) = &config.target else { panic!("expected SQLite") };
     assert_eq!(sqlite.path.value, "var/app.sqlite3");
 }
@@ -185,29 +237,65 @@ fn pool_settings_and_their_defaults() {
     assert_eq!(config.pool.connect_timeout.value.as_secs(), 5);
     assert!(config.pool.statement_timeout.is_none());
 
-    let config = resolve(&[("DB_POOL_SIZE", "3"), ("DB_STATEMENT_TIMEOUT", "15")], &[]).expect("resolves");
-    assert_eq!((config.pool.max.value, config.pool.min.value), (3, 3), "the default minimum never exceeds the maximum");
+    let config =
+        resolve(&[("DB_POOL_SIZE", "3"), ("DB_STATEMENT_TIMEOUT", "15")], &[]).expect("resolves");
+    assert_eq!(
+        (config.pool.max.value, config.pool.min.value),
+        (3, 3),
+        "the default minimum never exceeds the maximum"
+    );
     assert_eq!(config.pool.statement_timeout.map(|t| t.value.as_secs()), Some(15));
 }
 
 #[test]
 fn bad_inputs_name_the_variable_and_what_it_accepts_and_never_the_password() {
     let url = format!("postgres://app:{PASSWORD}@db/main");
-    let cases: Vec<(Vec<(&str, &str)>, &[&str])> = vec![
+    type Case<'a> = (Vec<(&'a str, &'a str)>, &'a [&'a str]);
+    let cases: Vec<Case> = vec![
         (vec![("APP_ENV", "prod")], &["APP_ENV", "development, test, staging, production"]),
-        (vec![("DATABASE_URL", "postgres://app:Zx9-distinctive-Pa55word@[bad/x")], &["DATABASE_URL", "not a valid URL"]),
-        (vec![("DATABASE_URL", "mysql://app:Zx9-distinctive-Pa55word@db/x")], &["DATABASE_URL", "\"mysql\""]),
-        (vec![("PGHOST", "db"), ("PGPORT", "postgres"), ("PGPASSWORD", PASSWORD)], &["PGPORT", "1 to 65535"]),
-        (vec![("PGHOST", "db"), ("DB_PORT", "70000"), ("PGPASSWORD", PASSWORD)], &["DB_PORT", "1 to 65535"]),
-        (vec![("DATABASE_URL", &url), ("DB_SSL_MODE", "sometimes")], &["DB_SSL_MODE", "verify-full"]),
-        (vec![("DATABASE_URL", "postgres://app:Zx9-distinctive-Pa55word@db/main?sslmode=strict")], &["DATABASE_URL (sslmode)", "verify-ca"]),
+        (
+            vec![("DATABASE_URL", "postgres://app:Zx9-distinctive-Pa55word@[bad/x")],
+            &["DATABASE_URL", "not a valid URL"],
+        ),
+        (
+            vec![("DATABASE_URL", "mysql://app:Zx9-distinctive-Pa55word@db/x")],
+            &["DATABASE_URL", "\"mysql\""],
+        ),
+        (
+            vec![("PGHOST", "db"), ("PGPORT", "postgres"), ("PGPASSWORD", PASSWORD)],
+            &["PGPORT", "1 to 65535"],
+        ),
+        (
+            vec![("PGHOST", "db"), ("DB_PORT", "70000"), ("PGPASSWORD", PASSWORD)],
+            &["DB_PORT", "1 to 65535"],
+        ),
+        (
+            vec![("DATABASE_URL", &url), ("DB_SSL_MODE", "sometimes")],
+            &["DB_SSL_MODE", "verify-full"],
+        ),
+        (
+            vec![(
+                "DATABASE_URL",
+                "postgres://app:Zx9-distinctive-Pa55word@db/main?sslmode=strict",
+            )],
+            &["DATABASE_URL (sslmode)", "verify-ca"],
+        ),
         (vec![("DATABASE_URL", &url), ("DB_POOL_SIZE", "lots")], &["DB_POOL_SIZE", "1 to 1000"]),
         (vec![("DATABASE_URL", &url), ("DB_POOL_SIZE", "0")], &["DB_POOL_SIZE"]),
-        (vec![("DATABASE_URL", &url), ("DB_POOL_SIZE", "4"), ("DB_POOL_MIN", "9")], &["DB_POOL_MIN=9", "DB_POOL_SIZE=4"]),
+        (
+            vec![("DATABASE_URL", &url), ("DB_POOL_SIZE", "4"), ("DB_POOL_MIN", "9")],
+            &["DB_POOL_MIN=9", "DB_POOL_SIZE=4"],
+        ),
         (vec![("DATABASE_URL", &url), ("DB_POOL_TIMEOUT", "-1")], &["DB_POOL_TIMEOUT", "seconds"]),
         (vec![("DATABASE_URL", &url), ("DB_CONNECT_TIMEOUT", "1.5")], &["DB_CONNECT_TIMEOUT"]),
-        (vec![("DATABASE_URL", &url), ("DB_SSL_ROOT_CERT", "/nonexistent/ca.pem")], &["/nonexistent/ca.pem", "DB_SSL_ROOT_CERT"]),
-        (vec![("APP_ENV", "production"), ("DATABASE_URL", &url), ("PGSSLMODE", "prefer")], &["prefer", "PGSSLMODE", "DB_ALLOW_INSECURE"]),
+        (
+            vec![("DATABASE_URL", &url), ("DB_SSL_ROOT_CERT", "/nonexistent/ca.pem")],
+            &["/nonexistent/ca.pem", "DB_SSL_ROOT_CERT"],
+        ),
+        (
+            vec![("APP_ENV", "production"), ("DATABASE_URL", &url), ("PGSSLMODE", "prefer")],
+            &["prefer", "PGSSLMODE", "DB_ALLOW_INSECURE"],
+        ),
     ];
     for (env, expected) in cases {
         let err = resolve(&env, &[]).expect_err("refused");
@@ -222,7 +310,8 @@ fn bad_inputs_name_the_variable_and_what_it_accepts_and_never_the_password() {
 
 #[test]
 fn debug_display_and_json_never_show_the_password() {
-    let config = resolve(&[("DATABASE_URL", &format!("postgres://app:{PASSWORD}@db/main"))], &[]).expect("resolves");
+    let config = resolve(&[("DATABASE_URL", &format!("postgres://app:{PASSWORD}@db/main"))], &[])
+        .expect("resolves");
     let debug = format!("{config:?}");
     let json = serde_json::to_string(&config).expect("json");
     let explained = config.explain().join("\n");

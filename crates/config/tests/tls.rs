@@ -34,7 +34,8 @@ async fn server_says_tls(config: &DatabaseConfig) -> Result<bool, String> {
 async fn verify_full_with_the_ca_and_the_right_host_connects_encrypted() {
     let ca = tls_server().expect("server").ca_cert;
     let ca = ca.to_str().expect("utf-8 path");
-    let config = config_for("localhost", &[("DB_SSL_MODE", "verify-full"), ("DB_SSL_ROOT_CERT", ca)]);
+    let config =
+        config_for("localhost", &[("DB_SSL_MODE", "verify-full"), ("DB_SSL_ROOT_CERT", ca)]);
     assert_eq!(server_says_tls(&config).await, Ok(true));
 }
 
@@ -43,7 +44,8 @@ async fn verify_full_with_another_host_name_is_rejected() {
     let ca = tls_server().expect("server").ca_cert;
     let ca = ca.to_str().expect("utf-8 path");
     // The certificate names localhost, not 127.0.0.1.
-    let config = config_for("127.0.0.1", &[("DB_SSL_MODE", "verify-full"), ("DB_SSL_ROOT_CERT", ca)]);
+    let config =
+        config_for("127.0.0.1", &[("DB_SSL_MODE", "verify-full"), ("DB_SSL_ROOT_CERT", ca)]);
     let err = server_says_tls(&config).await.expect_err("host name mismatch");
     assert!(err.contains("could not connect"), "{err}");
 }

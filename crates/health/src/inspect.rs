@@ -40,7 +40,8 @@ pub async fn inspect(db: &DatabaseConnection) -> Result<Inspection, DbErr> {
     let (backend, server_version, tls, tls_version) = match db.get_database_backend() {
         DatabaseBackend::Postgres => {
             let version = text(db, "SHOW server_version").await?.unwrap_or_default();
-            let tls = text(db, "SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()").await?;
+            let tls =
+                text(db, "SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()").await?;
             let tls_version =
                 text(db, "SELECT version FROM pg_stat_ssl WHERE pid = pg_backend_pid()").await?;
             ("postgres", version, Some(tls.as_deref() == Some("true")), tls_version)

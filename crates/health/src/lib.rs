@@ -65,7 +65,12 @@ pub async fn check(db: &DatabaseConnection, timeout: Duration) -> Health {
 }
 
 fn disconnected(reason: &str) -> Health {
-    Health { status: "error", database: "disconnected", latency_ms: None, error: Some(reason.to_owned()) }
+    Health {
+        status: "error",
+        database: "disconnected",
+        latency_ms: None,
+        error: Some(reason.to_owned()),
+    }
 }
 
 /// `GET /health/db`: 200 with [`Health`] when the database answers, 503 otherwise, within

@@ -24,7 +24,11 @@ pub struct TlsServer {
 /// The TLS-only server shared by the test processes of a run, started on first use.
 pub fn tls_server() -> Result<TlsServer, Error> {
     let port = cluster::port(Flavor::Tls)?;
-    Ok(TlsServer { host: "localhost", port, ca_cert: cluster::flavor_dir(Flavor::Tls).join("ca.pem") })
+    Ok(TlsServer {
+        host: "localhost",
+        port,
+        ca_cert: cluster::flavor_dir(Flavor::Tls).join("ca.pem"),
+    })
 }
 
 fn tls_error(e: rcgen::Error) -> Error {

@@ -1,0 +1,243 @@
+//! `chatdb` as an operator uses it.
+#![expect(clippy::expect_used, reason = "a test fails loudly on anything unexpected")]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use testkit::{Backend, TestDb};
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn output(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+}
+
+/// Runs `chatdb` with exactly `env` in `dir` (no inherited variables, no stray `.env`).
+fn chatdb(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_chatdb"))
+        .args(args)
+        .env_clear()
+        .envs(env.iter().copied())
+        .current_dir(dir)
+        .output()
+        .expect("run chatdb");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+const SECRET: &str = "Qv7-distinctive-Secret";
+
+#[test]
+fn config_shows_each_value_with_its_source_and_hides_the_password() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let env = [
+        ("ZERODB_POSTGRES_HOST", "db.internal"),
+        ("ZERODB_POSTGRES_PORT", "25060"),
+        ("PGDATABASE", "chat"),
+        ("ZERODB_POSTGRES_PASSWORD", SECRET),
+        ("DB_POOL_SIZE", "40"),
+    ];
+    let run = chatdb(dir.path(), &env, &["config"]);
+
+    assert_eq!(run.code, 0, "{}", run.output());
+    for line in [
+        "host = db.internal (from ZERODB_POSTGRES_HOST)",
+        "port = 25060 (from ZERODB_POSTGRES_PORT)",
+        "database = chat (from PGDATABASE)",
+        "user = postgres (default)",
+        "password = *** (from ZERODB_POSTGRES_PASSWORD)",
+        "sslmode = prefer (default)",
+        "pool.max = 40 (from DB_POOL_SIZE)",
+    ] {
+        assert!(run.stdout.contains(line), "missing {line:?} in\n{}", run.stdout);
+    }
+    let json = chatdb(dir.path(), &env, &["--json", "config"]);
+    let parsed: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(parsed["target"]["host"]["value"], "db.internal");
+    assert_eq!(parsed["target"]["host"]["source"]["name"], "ZERODB_POSTGRES_HOST");
+    for output in [run.output(), json.output()] {
+        assert!(!output.contains(SECRET), "password leaked: {output}");
+    }
+}
+
+#[test]
+fn dotenv_values_are_used_and_named_and_the_real_environment_wins() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join(".env"), "PGHOST=from-dotenv\nPGPORT=6000\n")
+        .expect("write .env");
+    let run = chatdb(dir.path(), &[("PGPORT", "7000")], &["config"]);
+    assert!(run.stdout.contains("host = from-dotenv (from PGHOST in .env)"), "{}", run.stdout);
+    assert!(run.stdout.contains("port = 7000 (from PGPORT)"), "{}", run.stdout);
+}
+
+#[test]
+fn configuration_and_usage_errors_exit_2_and_name_the_variable() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a [&'a str], &'a str);
+    let cases: &[Case] = &[
+        (&[("APP_ENV", "prod")], &["config"], "APP_ENV"),
+        (&[("PGHOST", "db"), ("PGPORT", "x")], &["check"], "PGPORT"),
+        (&[("APP_ENV", "production")], &["check"], "DATABASE_URL"),
+        (&[], &["frobnicate"], "frobnicate"),
+    ];
+    for (env, args, needle) in cases {
+        let run = chatdb(dir.path(), env, args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.output());
+        assert!(run.stderr.contains(needle), "{args:?}: {}", run.stderr);
+    }
+}
+
+#[tokio::test]
+async fn check_reports_on_a_running_server() {
+    let db = TestDb::migrated(Backend::Postgres).await.expect("database");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let env = [("DATABASE_URL", db.url())];
+
+    let run = chatdb(dir.path(), &env, &["check"]);
+    assert_eq!(run.code, 0, "{}", run.output());
+    for needle in [
+        "reachable  yes",
+        "server     postgres 15",
+        "tls        no",
+        "migrations 3 applied, none pending",
+    ] {
+        assert!(run.stdout.contains(needle), "missing {needle:?} in\n{}", run.stdout);
+    }
+
+    let json = chatdb(dir.path(), &env, &["--json", "check", "--wait", "5"]);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(report["reachable"], true);
+    assert_eq!(report["backend"], "postgres");
+    assert_eq!(report["tls"], false);
+    assert!(report["latency_ms"].is_number());
+    assert_eq!(report["migrations_applied"], 3);
+    assert_eq!(report["migrations_pending"], serde_json::json!([]));
+}
+
+#[test]
+fn check_against_a_stopped_server_fails_with_exit_1_and_waits_when_asked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("postgres://app:{SECRET}@127.0.0.1:1/chatdb");
+    let env = [("DATABASE_URL", url.as_str()), ("DB_CONNECT_TIMEOUT", "1")];
+
+    let run = chatdb(dir.path(), &env, &["--json", "check"]);
+    assert_eq!(run.code, 1, "{}", run.output());
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(report["reachable"], false);
+    assert!(report["error"].as_str().is_some_and(|e| e.contains("DATABASE_URL")), "{report}");
+
+    let waited = chatdb(dir.path(), &env, &["check", "--wait", "3"]);
+    assert_eq!(waited.code, 1);
+    assert!(waited.stderr.contains("waiting for the database"), "{}", waited.stderr);
+    for output in [run.output(), waited.output()] {
+        assert!(!output.contains(SECRET), "password leaked: {output}");
+    }
+}
+
+/// A `chatdb health serve` on a free port, stopped when dropped.
+struct Server(std::process::Child, String);
+
+impl Server {
+    fn start(env: &[(&str, &str)]) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_chatdb"))
+            .args(["health", "serve", "--bind", "127.0.0.1:0"])
+            .env_clear()
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the server");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).expect("the listening line");
+        let address = line
+            .trim()
+            .strip_prefix("Listening on http://")
+            .and_then(|rest| rest.strip_suffix("/health/db"))
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_owned();
+        Self(child, address)
+    }
+
+    fn get(&self, path: &str) -> String {
+        let mut stream = TcpStream::connect(&self.1).expect("connect");
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
+            .expect("send");
+        let mut response = String::new();
+        stream.read_to_string(&mut response).expect("read");
+        response
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn health_serve_answers_200_when_up_and_503_when_down() {
+    let db = TestDb::migrated(Backend::Postgres).await.expect("database");
+    let up = Server::start(&[("DATABASE_URL", db.url())]);
+    let response = up.get("/health/db");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(
+        response.contains(r#""status":"ok""#) && response.contains(r#""database":"connected""#),
+        "{response}"
+    );
+
+    let url = format!("postgres://app:{SECRET}@127.0.0.1:1/chatdb");
+    let down = Server::start(&[("DATABASE_URL", url.as_str())]);
+    let response = down.get("/health/db");
+    assert!(response.starts_with("HTTP/1.1 503"), "{response}");
+    assert!(
+        response.contains(r#""status":"error""#)
+            && response.contains(r#""database":"disconnected""#),
+        "{response}"
+    );
+    assert!(!response.contains(SECRET));
+}
+
+#[tokio::test]
+async fn migrate_uses_the_same_configuration_as_everything_else() {
+    let db = TestDb::empty(Backend::Postgres).await.expect("database");
+    let url = url::Url::parse(db.url()).expect("test URL");
+    let port = url.port().expect("port").to_string();
+    let name = url.path().trim_start_matches('/').to_owned();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let env = [
+        ("ZERODB_POSTGRES_HOST", "127.0.0.1"),
+        ("ZERODB_POSTGRES_PORT", port.as_str()),
+        ("ZERODB_POSTGRES_DATABASE", name.as_str()),
+        ("ZERODB_POSTGRES_USERNAME", "postgres"),
+        ("ADMIN_PASSWORD", "a-long-enough-password"),
+    ];
+
+    let up = chatdb(dir.path(), &env, &["migrate", "up"]);
+    assert_eq!(up.code, 0, "{}", up.output());
+    assert!(up.stderr.contains("from ZERODB_POSTGRES_HOST"), "{}", up.stderr);
+
+    let status = chatdb(dir.path(), &env, &["--json", "migrate", "status"]);
+    let report: serde_json::Value = serde_json::from_str(&status.stdout).expect("JSON");
+    assert_eq!((report["applied"].clone(), report["pending"].clone()), (3.into(), 0.into()));
+
+    let refused = chatdb(
+        dir.path(),
+        &[&env[..], &[("APP_ENV", "staging"), ("DB_SSL_MODE", "disable")]].concat(),
+        &["migrate", "reset"],
+    );
+    assert_eq!(refused.code, 2, "{}", refused.output());
+    assert!(refused.stderr.contains("--force"));
+}
