@@ -134,7 +134,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Check { wait } => check::run(&config, wait, cli.json).await,
         Command::Health { command: HealthCommand::Serve { bind } } => {
-            serve::run(&config, bind).await
+            serve::run(&config, bind, cli.json).await
         }
         Command::Migrate { command } => {
             migration::cli::run(command, &config, cli.json).await.map_err(|err| {

@@ -15,7 +15,12 @@ pub(crate) async fn run(
         .await
         .with_context(|| format!("could not listen on {bind} (--bind)"))?;
     let address = listener.local_addr().context("no local address")?;
-    println!("Listening on http://{address}/health/db");
+    let url = format!("http://{address}/health/db");
+    if json {
+        println!("{}", serde_json::json!({ "listening": url }));
+    } else {
+        println!("Listening on {url}");
+    }
     axum::serve(listener, health::router(db))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
