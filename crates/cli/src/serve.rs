@@ -8,6 +8,7 @@ use crate::Failure;
 pub(crate) async fn run(
     config: &DatabaseConfig,
     bind: std::net::SocketAddr,
+    json: bool,
 ) -> Result<(), Failure> {
     // Lazy, so the server starts (and reports 503) while the database is down.
     let db = config.connect_lazy()?;
