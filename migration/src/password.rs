@@ -2,7 +2,7 @@
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, SaltString};
-use rand::Rng;
+use rand::RngExt;
 use rand::distr::Alphanumeric;
 
 /// An Argon2id hash of `password` as a PHC string (`$argon2id$v=19$…`).

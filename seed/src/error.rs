@@ -1,0 +1,50 @@
+/// Why a seeding did not happen. Nothing is written when one of these is returned.
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    /// The configuration is wrong or the database unreachable.
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    /// Migrations are pending.
+    #[error("the database is not migrated to head (pending: {0}); run `chatdb migrate up` first")]
+    NotMigrated(String),
+    /// Seeding refused in this environment.
+    #[error("{0}")]
+    Refused(String),
+    /// `--tenant` names no tenant.
+    #[error("--tenant {0}: no such tenant; list tenants or omit --tenant to create new ones")]
+    NoSuchTenant(uuid::Uuid),
+    /// A flag has an unusable value.
+    #[error("{flag}: {problem}")]
+    Usage {
+        /// The flag.
+        flag: &'static str,
+        /// What is wrong.
+        problem: String,
+    },
+    /// The database failed; the seeding's transaction was rolled back.
+    #[error("seeding failed and was rolled back, nothing was written: {0}")]
+    Database(String),
+}
+
+impl SeedError {
+    /// 2 for mistakes in configuration, flags or environment; 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Config(e) if !e.is_configuration() => 1,
+            Self::Database(_) => 1,
+            _ => 2,
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for SeedError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        Self::Database(err.to_string())
+    }
+}
+
+impl From<sea_orm::sqlx::Error> for SeedError {
+    fn from(err: sea_orm::sqlx::Error) -> Self {
+        Self::Database(err.to_string())
+    }
+}

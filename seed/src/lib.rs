@@ -1,0 +1,318 @@
+//! Realistic, deterministic development databases at scale.
+//!
+//! [`seed`] fills a migrated database with tenants, users, customers, conversations,
+//! messages, tags, attachments, sessions, settings, subscriptions, audit logs and metrics:
+//!
+//! * **deterministic**: the same seed, sizes and anchor give the same rows, ids included,
+//!   on PostgreSQL and SQLite (only what triggers compute from the current time differs);
+//! * **idempotent**: a ledger records each seeding; running it again does nothing, and
+//!   [`reset`] removes exactly what seedings created;
+//! * **safe**: it refuses a database that is not migrated to head, production always, and
+//!   staging unless asked; a failure rolls everything back;
+//! * **fast**: PostgreSQL gets `COPY … FROM STDIN`, SQLite multi-row INSERTs, in one
+//!   transaction, with rows generated while the previous batch is written.
+
+pub mod cli;
+mod error;
+mod field;
+mod ids;
+pub mod ledger;
+mod load;
+mod plan;
+mod report;
+mod reset;
+mod sizes;
+mod tables;
+mod text;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use argon2::password_hash::{PasswordHasher, SaltString};
+use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
+use config::{AppEnv, DatabaseConfig};
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, TransactionTrait};
+use uuid::Uuid;
+
+pub use error::SeedError;
+pub use report::{Summary, TableReport};
+pub use reset::{ResetSummary, reset};
+pub use sizes::{Preset, Sizes};
+
+use plan::{Plan, TenantInfo};
+
+/// The seed when none is given.
+pub const DEFAULT_SEED: u64 = 42;
+/// The password of every seeded user (development data only).
+pub const SEEDED_PASSWORD: &str = "sample-data-only";
+
+/// The time seeded data is anchored to when none is given: all generated times lie before
+/// it, so a seeding is the same whenever it runs.
+pub fn default_anchor() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).single().unwrap_or_default()
+}
+
+/// What to seed.
+#[derive(Clone, Debug)]
+pub struct SeedOptions {
+    /// The preset the sizes came from (recorded in the ledger).
+    pub preset: Preset,
+    /// Rows per table.
+    pub sizes: Sizes,
+    /// The seed of every generated value.
+    pub seed: u64,
+    /// Generated times lie before this.
+    pub anchor: DateTime<Utc>,
+    /// Seed into this existing tenant instead of creating tenants.
+    pub tenant: Option<Uuid>,
+    /// Allow seeding a staging database.
+    pub allow_staging: bool,
+    /// Show progress bars (when stdout is a terminal).
+    pub progress: bool,
+}
+
+/// What a seeding did.
+#[derive(Clone, Debug)]
+pub enum Outcome {
+    /// Rows were written.
+    Seeded(Summary),
+    /// The same seeding had already run; nothing was written.
+    AlreadySeeded(Box<ledger::LedgerEntry>),
+}
+
+/// Refuses environments that hold real data: production always, staging unless allowed.
+pub(crate) fn check_environment(
+    config: &DatabaseConfig,
+    allow_staging: bool,
+) -> Result<(), SeedError> {
+    match config.app_env.value {
+        AppEnv::Production => Err(SeedError::Refused(
+            "refusing to seed with APP_ENV=production: seeded data must never mix with real data".into(),
+        )),
+        AppEnv::Staging if !allow_staging => Err(SeedError::Refused(
+            "refusing to seed with APP_ENV=staging; pass --allow-staging if this staging database may get fake data".into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Refuses a database with pending migrations.
+pub(crate) async fn check_migrated(db: &DatabaseConnection) -> Result<(), SeedError> {
+    let pending = Migrator::get_pending_migrations_read_only(db).await?;
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<&str> = pending.iter().map(|m| m.name()).collect();
+    Err(SeedError::NotMigrated(names.join(", ")))
+}
+
+/// Seeds the configured database.
+pub async fn seed(config: &DatabaseConfig, options: &SeedOptions) -> Result<Outcome, SeedError> {
+    let mut options = options.clone();
+    if options.tenant.is_some() {
+        options.sizes.tenants = 0;
+    }
+    let options = &options;
+    check_environment(config, options.allow_staging)?;
+    let db = config.connect().await?;
+    check_migrated(&db).await?;
+    let fingerprint = fingerprint(options);
+    if let Some(done) =
+        ledger::entries(&db).await?.into_iter().find(|e| e.fingerprint == fingerprint)
+    {
+        return Ok(Outcome::AlreadySeeded(Box::new(done)));
+    }
+    let existing = match options.tenant {
+        Some(id) => Some(existing_tenant(&db, id).await?),
+        None => None,
+    };
+    let plan = Arc::new(Plan::new(
+        run_seed(options),
+        options.anchor,
+        options.sizes.clone(),
+        existing,
+        password_hash(options.seed)?,
+    ));
+    let started = Instant::now();
+    let mut reports = match db.get_database_backend() {
+        DbBackend::Postgres => seed_postgres(&db, &plan, options, &fingerprint, started).await?,
+        _ => seed_sqlite(&db, &plan, options, &fingerprint, started).await?,
+    };
+    reports.retain(|r| r.rows > 0 || r.table != "tenants");
+    Ok(Outcome::Seeded(Summary::new(reports, started.elapsed())))
+}
+
+/// The seed of the generated values: the user's seed mixed with everything else that
+/// shapes the data, so different seedings never produce the same ids.
+fn run_seed(options: &SeedOptions) -> u64 {
+    let shape = serde_json::to_string(&options.sizes).unwrap_or_default();
+    let mut value = ids::mix(options.seed);
+    for byte in shape.bytes().chain(options.anchor.to_rfc3339().bytes()) {
+        value = ids::mix(value ^ u64::from(byte));
+    }
+    if let Some(tenant) = options.tenant {
+        value = ids::mix(value ^ (tenant.as_u128() as u64));
+    }
+    value
+}
+
+fn fingerprint(options: &SeedOptions) -> String {
+    format!("{:016x}", run_seed(options))
+}
+
+/// The seeded users' password hash, the same for the same seed.
+fn password_hash(seed: u64) -> Result<String, SeedError> {
+    let salt_bytes: Vec<u8> =
+        (0..2u64).flat_map(|i| ids::mix(seed ^ (i + 1)).to_le_bytes()).collect();
+    let salt =
+        SaltString::encode_b64(&salt_bytes).map_err(|e| SeedError::Database(e.to_string()))?;
+    argon2::Argon2::default()
+        .hash_password(SEEDED_PASSWORD.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| SeedError::Database(e.to_string()))
+}
+
+async fn existing_tenant(db: &DatabaseConnection, id: Uuid) -> Result<TenantInfo, SeedError> {
+    use entity_free::*;
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            tenant_query(db.get_database_backend()),
+            [id.into()],
+        ))
+        .await?
+        .ok_or(SeedError::NoSuchTenant(id))?;
+    let created_at: DateTime<Utc> = row.try_get("", "created_at")?;
+    Ok(TenantInfo {
+        id,
+        domain: format!("tenant-{}.example.com", &id.simple().to_string()[..12]),
+        created_at,
+    })
+}
+
+/// Queries written without the `entity` crate, as the seeder writes raw rows anyway.
+mod entity_free {
+    use sea_orm::DbBackend;
+
+    pub(super) fn tenant_query(backend: DbBackend) -> &'static str {
+        match backend {
+            DbBackend::Postgres => "SELECT created_at FROM tenants WHERE id = $1",
+            _ => "SELECT created_at FROM tenants WHERE id = ?",
+        }
+    }
+}
+
+fn ledger_entry(
+    plan: &Plan,
+    options: &SeedOptions,
+    fingerprint: &str,
+    reports: &[TableReport],
+    started: Instant,
+) -> ledger::LedgerEntry {
+    let created: Vec<String> = if plan.creates_tenants {
+        plan.tenants.iter().map(|t| t.id.to_string()).collect()
+    } else {
+        Vec::new()
+    };
+    let counts: serde_json::Map<String, serde_json::Value> =
+        reports.iter().map(|r| (r.table.to_owned(), r.rows.into())).collect();
+    ledger::LedgerEntry {
+        fingerprint: fingerprint.to_owned(),
+        preset: format!("{:?}", options.preset).to_lowercase(),
+        sizes: serde_json::to_string(&plan.sizes).unwrap_or_default(),
+        seed: options.seed as i64,
+        anchor: options.anchor.to_rfc3339_opts(SecondsFormat::Secs, true),
+        target_tenant: options.tenant.map(|t| t.to_string()),
+        created_tenants: serde_json::to_string(&created).unwrap_or_default(),
+        row_counts: serde_json::Value::Object(counts).to_string(),
+        seeded_at: Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true),
+        duration_ms: started.elapsed().as_millis() as i64,
+    }
+}
+
+/// Recomputes `usage_count` of the seeded tenants' tags from their links.
+fn count_tag_usage(plan: &Plan, backend: DbBackend) -> String {
+    let ids: Vec<String> = plan
+        .tenants
+        .iter()
+        .map(|t| match backend {
+            DbBackend::Postgres => format!("'{}'::uuid", t.id),
+            _ => format!("X'{}'", t.id.simple()),
+        })
+        .collect();
+    format!(
+        "UPDATE tags SET usage_count = \
+         (SELECT count(*) FROM conversation_tags l WHERE l.tag_id = tags.id) + \
+         (SELECT count(*) FROM customer_tags l WHERE l.tag_id = tags.id) \
+         WHERE tenant_id IN ({})",
+        ids.join(", ")
+    )
+}
+
+async fn seed_postgres(
+    db: &DatabaseConnection,
+    plan: &Arc<Plan>,
+    options: &SeedOptions,
+    fingerprint: &str,
+    started: Instant,
+) -> Result<Vec<TableReport>, SeedError> {
+    let pool = db.get_postgres_connection_pool();
+    let mut tx = pool.begin().await?;
+    let progress = report::Progress::new(options.progress);
+    let mut reports = Vec::new();
+    for spec in tables::tables(plan) {
+        let bar = progress.table(spec.name, spec.rows);
+        let table_started = Instant::now();
+        let rows = load::copy_table(&mut tx, &spec, plan, &bar).await?;
+        bar.finish();
+        reports.push(TableReport {
+            table: spec.name,
+            rows,
+            seconds: table_started.elapsed().as_secs_f64(),
+        });
+    }
+    // The statement names only ids this seeding generated.
+    let usage = sea_orm::sqlx::AssertSqlSafe(count_tag_usage(plan, DbBackend::Postgres));
+    sea_orm::sqlx::query(usage).execute(&mut *tx).await?;
+    sea_orm::sqlx::query(ledger::CREATE).execute(&mut *tx).await?;
+    ledger::record_postgres(&mut tx, &ledger_entry(plan, options, fingerprint, &reports, started))
+        .await?;
+    tx.commit().await?;
+    Ok(reports)
+}
+
+async fn seed_sqlite(
+    db: &DatabaseConnection,
+    plan: &Arc<Plan>,
+    options: &SeedOptions,
+    fingerprint: &str,
+    started: Instant,
+) -> Result<Vec<TableReport>, SeedError> {
+    let txn = db.begin().await?;
+    let progress = report::Progress::new(options.progress);
+    let mut reports = Vec::new();
+    for spec in tables::tables(plan) {
+        let bar = progress.table(spec.name, spec.rows);
+        let table_started = Instant::now();
+        let rows = load::insert_table(&txn, &spec, plan, &bar).await?;
+        bar.finish();
+        reports.push(TableReport {
+            table: spec.name,
+            rows,
+            seconds: table_started.elapsed().as_secs_f64(),
+        });
+    }
+    txn.execute_unprepared(&count_tag_usage(plan, DbBackend::Sqlite)).await?;
+    txn.execute_unprepared(ledger::CREATE).await?;
+    txn.execute_raw(ledger::insert_sqlite(&ledger_entry(
+        plan,
+        options,
+        fingerprint,
+        &reports,
+        started,
+    )))
+    .await?;
+    txn.commit().await?;
+    Ok(reports)
+}

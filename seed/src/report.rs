@@ -1,0 +1,89 @@
+//! Progress bars while seeding and the summary afterwards.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+
+/// One progress bar per table, on stderr, only when stdout is a terminal and progress is
+/// wanted.
+pub(crate) struct Progress {
+    bars: Option<MultiProgress>,
+}
+
+impl Progress {
+    pub(crate) fn new(wanted: bool) -> Self {
+        let visible = wanted && std::io::stdout().is_terminal();
+        Self {
+            bars: visible.then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr())),
+        }
+    }
+
+    pub(crate) fn table(&self, name: &str, rows: u64) -> ProgressBar {
+        let Some(bars) = &self.bars else { return ProgressBar::hidden() };
+        let bar = bars.add(ProgressBar::new(rows));
+        let style = ProgressStyle::with_template(
+            "{prefix:>22} {bar:30.cyan/blue} {pos:>9}/{len:<9} {per_sec:>12} {elapsed:>4}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+        bar.set_style(style);
+        bar.set_prefix(name.to_owned());
+        bar
+    }
+}
+
+/// Rows written to one table.
+#[derive(Clone, Debug, Serialize)]
+pub struct TableReport {
+    /// The table.
+    pub table: &'static str,
+    /// Rows written.
+    pub rows: u64,
+    /// Seconds spent on it.
+    pub seconds: f64,
+}
+
+/// What a seeding wrote, and how fast.
+#[derive(Clone, Debug, Serialize)]
+pub struct Summary {
+    /// Per table, in the order written.
+    pub tables: Vec<TableReport>,
+    /// Rows in all.
+    pub total_rows: u64,
+    /// Seconds in all.
+    pub seconds: f64,
+    /// Rows per second overall.
+    pub rows_per_second: f64,
+}
+
+impl Summary {
+    pub(crate) fn new(tables: Vec<TableReport>, elapsed: Duration) -> Self {
+        let total_rows = tables.iter().map(|t| t.rows).sum();
+        let seconds = elapsed.as_secs_f64();
+        Self { tables, total_rows, seconds, rows_per_second: total_rows as f64 / seconds.max(1e-9) }
+    }
+
+    /// The summary as a table for people.
+    pub fn render(&self) -> String {
+        let mut table = Table::new();
+        table.load_preset(UTF8_FULL_CONDENSED).set_header(["table", "rows", "seconds", "rows/s"]);
+        let right = |text: String| Cell::new(text).set_alignment(CellAlignment::Right);
+        for t in &self.tables {
+            table.add_row(vec![
+                Cell::new(t.table),
+                right(t.rows.to_string()),
+                right(format!("{:.2}", t.seconds)),
+                right(format!("{:.0}", t.rows as f64 / t.seconds.max(1e-9))),
+            ]);
+        }
+        table.add_row(vec![
+            Cell::new("total"),
+            right(self.total_rows.to_string()),
+            right(format!("{:.2}", self.seconds)),
+            right(format!("{:.0}", self.rows_per_second)),
+        ]);
+        table.to_string()
+    }
+}

@@ -1,0 +1,129 @@
+//! `--reset`: remove what earlier seedings created, and nothing else.
+
+use std::sync::Arc;
+
+use chrono::DateTime;
+use config::DatabaseConfig;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, TransactionTrait};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::ledger::{self, LEDGER_TABLE, LedgerEntry};
+use crate::plan::Plan;
+use crate::{SeedError, Sizes, check_environment, existing_tenant};
+
+/// Ids deleted per statement.
+const BATCH: usize = 500;
+
+/// What a reset removed.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ResetSummary {
+    /// Seedings undone.
+    pub seedings: usize,
+    /// Tenants deleted (with everything in them).
+    pub tenants: usize,
+    /// Rows deleted from tenants that existed before (users, customers with their
+    /// conversations, tags, audit logs, metrics).
+    pub rows_in_existing_tenants: u64,
+}
+
+/// Undoes every recorded seeding in one transaction: tenants a seeding created are deleted
+/// with all they hold; rows seeded into an existing tenant are deleted by id.
+pub async fn reset(
+    config: &DatabaseConfig,
+    allow_staging: bool,
+) -> Result<ResetSummary, SeedError> {
+    check_environment(config, allow_staging)?;
+    let db = config.connect().await?;
+    crate::check_migrated(&db).await?;
+    let entries = ledger::entries(&db).await?;
+    let mut summary = ResetSummary { seedings: entries.len(), ..ResetSummary::default() };
+    let mut plans = Vec::new();
+    for entry in &entries {
+        if let Some(tenant) = &entry.target_tenant {
+            let tenant = Uuid::parse_str(tenant).map_err(|e| SeedError::Database(e.to_string()))?;
+            plans.push((entry.clone(), existing_tenant(&db, tenant).await.ok()));
+        } else {
+            plans.push((entry.clone(), None));
+        }
+    }
+    let txn = db.begin().await?;
+    for (entry, tenant) in plans {
+        let created: Vec<Uuid> = serde_json::from_str::<Vec<String>>(&entry.created_tenants)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|id| Uuid::parse_str(id).ok())
+            .collect();
+        summary.tenants += created.len();
+        delete_ids(&txn, "tenants", &created).await?;
+        if let Some(tenant) = tenant {
+            summary.rows_in_existing_tenants += delete_seeded_rows(&txn, &entry, tenant).await?;
+        }
+    }
+    txn.execute_unprepared(&format!("DELETE FROM {LEDGER_TABLE}")).await?;
+    txn.commit().await?;
+    Ok(summary)
+}
+
+/// Regenerates the ids a seeding into `tenant` wrote, and deletes those rows.
+async fn delete_seeded_rows(
+    txn: &DatabaseTransaction,
+    entry: &LedgerEntry,
+    tenant: crate::plan::TenantInfo,
+) -> Result<u64, SeedError> {
+    let sizes: Sizes =
+        serde_json::from_str(&entry.sizes).map_err(|e| SeedError::Database(e.to_string()))?;
+    let anchor = DateTime::parse_from_rfc3339(&entry.anchor)
+        .map_err(|e| SeedError::Database(e.to_string()))?
+        .to_utc();
+    let options = crate::SeedOptions {
+        preset: crate::Preset::Small,
+        sizes: sizes.clone(),
+        seed: entry.seed as u64,
+        anchor,
+        tenant: Some(tenant.id),
+        allow_staging: true,
+        progress: false,
+    };
+    let plan = Arc::new(Plan::new(
+        crate::run_seed(&options),
+        anchor,
+        Sizes { tenants: 0, ..sizes },
+        Some(tenant),
+        String::new(),
+    ));
+    let mut deleted = 0;
+    for spec in crate::tables::tables(&plan) {
+        if !matches!(
+            spec.name,
+            "users" | "customers" | "tags" | "audit_logs" | "performance_metrics"
+        ) {
+            continue; // the rest goes with these by cascade
+        }
+        let ids: Vec<Uuid> = (spec.generate)(Arc::clone(&plan))
+            .filter_map(|row| match row.first() {
+                Some(crate::field::Field::Uuid(id)) => Some(*id),
+                _ => None,
+            })
+            .collect();
+        deleted += delete_ids(txn, spec.name, &ids).await?;
+    }
+    Ok(deleted)
+}
+
+async fn delete_ids(
+    txn: &DatabaseTransaction,
+    table: &str,
+    ids: &[Uuid],
+) -> Result<u64, SeedError> {
+    let mut deleted = 0;
+    for batch in ids.chunks(BATCH) {
+        let statement = Query::delete()
+            .from_table(Alias::new(table))
+            .and_where(Expr::col(Alias::new("id")).is_in(batch.iter().copied()))
+            .to_owned();
+        deleted += txn.execute(&statement).await?.rows_affected();
+    }
+    Ok(deleted)
+}
