@@ -181,3 +181,52 @@ pub async fn tag(db: &DatabaseConnection, tenant: Uuid, name: &str) -> tags::Mod
     tag.usage_count = Set(0);
     tag.insert(db).await.unwrap_or_else(|e| panic!("tag {name}: {e}"))
 }
+
+/// Child rows whose tenant differs from their parent's, and tag counts that disagree with
+/// the links; each query must count zero.
+pub const CROSS_TENANT: &[(&str, &str)] = &[
+    (
+        "conversation/customer",
+        "SELECT count(*) FROM conversations c JOIN customers p ON p.id = c.customer_id WHERE p.tenant_id <> c.tenant_id",
+    ),
+    (
+        "conversation/agent",
+        "SELECT count(*) FROM conversations c JOIN users p ON p.id = c.assigned_agent_id WHERE p.tenant_id <> c.tenant_id",
+    ),
+    (
+        "message/conversation",
+        "SELECT count(*) FROM messages c JOIN conversations p ON p.id = c.conversation_id WHERE p.tenant_id <> c.tenant_id",
+    ),
+    (
+        "attachment/message",
+        "SELECT count(*) FROM file_attachments c JOIN messages p ON p.id = c.message_id WHERE p.tenant_id <> c.tenant_id",
+    ),
+    (
+        "conversation tag",
+        "SELECT count(*) FROM conversation_tags c JOIN tags t ON t.id = c.tag_id JOIN conversations p ON p.id = c.conversation_id WHERE t.tenant_id <> c.tenant_id OR p.tenant_id <> c.tenant_id",
+    ),
+    (
+        "customer tag",
+        "SELECT count(*) FROM customer_tags c JOIN tags t ON t.id = c.tag_id JOIN customers p ON p.id = c.customer_id WHERE t.tenant_id <> c.tenant_id OR p.tenant_id <> c.tenant_id",
+    ),
+    (
+        "notification settings/user",
+        "SELECT count(*) FROM notification_settings c JOIN users p ON p.id = c.user_id WHERE p.tenant_id <> c.tenant_id",
+    ),
+    (
+        "metric/user",
+        "SELECT count(*) FROM performance_metrics c JOIN users p ON p.id = c.user_id WHERE p.tenant_id <> c.tenant_id",
+    ),
+    (
+        "audit/user",
+        "SELECT count(*) FROM audit_logs c JOIN users p ON p.id = c.user_id WHERE p.tenant_id <> c.tenant_id",
+    ),
+    (
+        "message sender",
+        "SELECT count(*) FROM messages m WHERE m.sender_type = 'USER' AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = m.sender_id AND u.tenant_id = m.tenant_id)",
+    ),
+    (
+        "tag usage",
+        "SELECT count(*) FROM tags t WHERE t.usage_count <> (SELECT count(*) FROM conversation_tags l WHERE l.tag_id = t.id) + (SELECT count(*) FROM customer_tags l WHERE l.tag_id = t.id)",
+    ),
+];

@@ -27,6 +27,7 @@ use migration::cli::MigrateCommand;
   chatdb health serve --bind 0.0.0.0:8080
   chatdb migrate up                      apply pending migrations
   chatdb --json migrate status
+  chatdb seed --preset medium            ~100,000 messages of realistic fake data
 
 Exit codes: 0 success, 1 failure (e.g. unreachable database), 2 usage or configuration error."
 )]
@@ -58,6 +59,13 @@ enum Command {
         #[command(subcommand)]
         command: MigrateCommand,
     },
+    /// Fill the database with realistic, deterministic fake data (as the `seed` binary does).
+    #[command(long_about = "Fill the database with realistic, deterministic fake data.\n\n\
+        The same seed and sizes always give the same rows; the same seeding twice does \
+        nothing the second time; --reset removes exactly what seedings created (and nothing \
+        else). Refused unless the database is migrated to head, always in production, and in \
+        staging unless --allow-staging.")]
+    Seed(seed::cli::SeedArgs),
 }
 
 #[derive(Subcommand)]
@@ -136,6 +144,13 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Health { command: HealthCommand::Serve { bind } } => {
             serve::run(&config, bind, cli.json).await
         }
+        Command::Seed(args) => seed::cli::run(&args, &config, cli.json).await.map_err(|err| {
+            if err.exit_code() == 2 {
+                Failure::Usage(err.to_string())
+            } else {
+                Failure::Other(err.into())
+            }
+        }),
         Command::Migrate { command } => {
             migration::cli::run(command, &config, cli.json).await.map_err(|err| {
                 if err.exit_code() == 2 {

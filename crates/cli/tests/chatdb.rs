@@ -241,3 +241,33 @@ async fn migrate_uses_the_same_configuration_as_everything_else() {
     assert_eq!(refused.code, 2, "{}", refused.output());
     assert!(refused.stderr.contains("--force"));
 }
+
+#[tokio::test]
+async fn seed_writes_a_summary_once_and_refuses_an_unmigrated_database() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bare = TestDb::empty(Backend::Sqlite).await.expect("database");
+    let refused = chatdb(dir.path(), &[("DATABASE_URL", bare.url())], &["seed"]);
+    assert_eq!(refused.code, 2, "{}", refused.output());
+    assert!(refused.stderr.contains("chatdb migrate up"), "{}", refused.stderr);
+
+    let db = TestDb::migrated(Backend::Sqlite).await.expect("database");
+    let env = [("DATABASE_URL", db.url())];
+    let first = chatdb(dir.path(), &env, &["--json", "seed", "--messages", "200"]);
+    assert_eq!(first.code, 0, "{}", first.output());
+    let summary: serde_json::Value = serde_json::from_str(&first.stdout).expect("JSON summary");
+    let messages = summary["tables"]
+        .as_array()
+        .expect("tables")
+        .iter()
+        .find(|t| t["table"] == "messages")
+        .cloned();
+    assert_eq!(messages.map(|t| t["rows"].clone()), Some(200.into()));
+
+    let second = chatdb(dir.path(), &env, &["seed", "--messages", "200"]);
+    assert_eq!(second.code, 0);
+    assert!(second.stdout.contains("Already seeded"), "{}", second.stdout);
+    let production =
+        chatdb(dir.path(), &[("DATABASE_URL", db.url()), ("APP_ENV", "production")], &["seed"]);
+    assert_eq!(production.code, 2);
+    assert!(production.stderr.contains("production"), "{}", production.stderr);
+}

@@ -6,5 +6,6 @@ mod failed_migration;
 mod migrations;
 mod sample_data;
 mod schema_snapshot;
+mod seeding;
 mod tag_normalisation;
 mod tenancy;
