@@ -28,31 +28,13 @@ struct Cli {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(runtime) => runtime,
-        Err(err) => {
-            eprintln!("error: could not start the async runtime: {err}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let result = runtime.block_on(async {
-        let config = DatabaseConfig::from_env().map_err(MigrateError::Config)?;
-        run(cli.command, &config, cli.json).await
-    });
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("error: {err}");
-            ExitCode::from(err.exit_code())
-        }
-    }
+    config::process::run_binary(
+        async {
+            let config = DatabaseConfig::from_env().map_err(MigrateError::Config)?;
+            run(cli.command, &config, cli.json).await
+        },
+        MigrateError::exit_code,
+    )
 }
 
 #[cfg(test)]

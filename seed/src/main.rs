@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use config::DatabaseConfig;
+use seed::SeedError;
 use seed::cli::{SeedArgs, run};
 
 /// Fill the configured database with realistic, deterministic fake data at scale.
@@ -27,31 +28,13 @@ struct Cli {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-        Ok(runtime) => runtime,
-        Err(err) => {
-            eprintln!("error: could not start the async runtime: {err}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let result = runtime.block_on(async {
-        let config = DatabaseConfig::from_env()?;
-        run(&cli.args, &config, cli.json).await
-    });
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("error: {err}");
-            ExitCode::from(err.exit_code())
-        }
-    }
+    config::process::run_binary(
+        async {
+            let config = DatabaseConfig::from_env()?;
+            run(&cli.args, &config, cli.json).await
+        },
+        SeedError::exit_code,
+    )
 }
 
 #[cfg(test)]

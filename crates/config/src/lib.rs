@@ -27,6 +27,7 @@ mod connect;
 mod env;
 mod error;
 mod pool;
+pub mod process;
 mod source;
 mod target;
 mod tls;
