@@ -301,3 +301,45 @@ async fn unsafe_targets_are_refused(backend: Backend) {
     );
     seeded(&staging, &SeedOptions { allow_staging: true, ..options(small_custom()) }).await;
 }
+
+/// The rows of the seeded tenants only (V1 and V3 rows differ between databases).
+async fn seeded_rows(db: &TestDb) -> (Vec<conversations::Model>, Vec<messages::Model>) {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let entries = seed::ledger::entries(db.conn()).await.expect("ledger");
+    let tenants: Vec<uuid::Uuid> = entries
+        .iter()
+        .flat_map(|e| serde_json::from_str::<Vec<String>>(&e.created_tenants).expect("tenant list"))
+        .map(|id| id.parse().expect("uuid"))
+        .collect();
+    let mut conversations = Conversations::find()
+        .filter(conversations::Column::TenantId.is_in(tenants.clone()))
+        .order_by_asc(conversations::Column::Id)
+        .all(db.conn())
+        .await
+        .expect("rows");
+    for c in &mut conversations {
+        c.priority_score = 0;
+    }
+    let messages = Messages::find()
+        .filter(messages::Column::TenantId.is_in(tenants))
+        .order_by_asc(messages::Column::Id)
+        .all(db.conn())
+        .await
+        .expect("rows");
+    (conversations, messages)
+}
+
+#[tokio::test]
+async fn postgres_and_sqlite_get_the_same_rows_ids_included() {
+    let postgres = migrated(Backend::Postgres).await;
+    let sqlite = migrated(Backend::Sqlite).await;
+
+    seeded(&config_for(&postgres, &[]), &options(small_custom())).await;
+    seeded(&config_for(&sqlite, &[]), &options(small_custom())).await;
+
+    let (pg_conversations, pg_messages) = seeded_rows(&postgres).await;
+    let (sqlite_conversations, sqlite_messages) = seeded_rows(&sqlite).await;
+    assert_eq!(pg_messages.len(), 300);
+    assert_eq!(pg_conversations, sqlite_conversations);
+    assert_eq!(pg_messages, sqlite_messages);
+}
