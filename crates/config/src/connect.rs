@@ -32,10 +32,23 @@ impl DatabaseConfig {
         };
         match tokio::time::timeout(pool.connect_timeout.value, connecting).await {
             Ok(result) => result,
-            Err(_) => Err(self.connect_error(&format!(
-                "no connection within {}s (DB_CONNECT_TIMEOUT)",
-                pool.connect_timeout.value.as_secs()
-            ))),
+            Err(_) => Err(self.timed_out(pool)),
+        }
+    }
+
+    /// sqlx keeps retrying a refused connection until its deadline, then reports only that
+    /// the pool timed out; say what that means instead.
+    fn timed_out(&self, pool: &PoolConfig) -> ConfigError {
+        self.connect_error(&format!(
+            "no server accepted the connection within {}s (DB_CONNECT_TIMEOUT)",
+            pool.connect_timeout.value.as_secs()
+        ))
+    }
+
+    fn driver_error(&self, pool: &PoolConfig, error: &sea_orm::sqlx::Error) -> ConfigError {
+        match error {
+            sea_orm::sqlx::Error::PoolTimedOut => self.timed_out(pool),
+            other => self.connect_error(&other.to_string()),
         }
     }
 
@@ -65,7 +78,7 @@ impl DatabaseConfig {
             .pg_pool_options(pool)
             .connect_with(self.pg_options())
             .await
-            .map_err(|e| self.connect_error(&e.to_string()))?;
+            .map_err(|e| self.driver_error(pool, &e))?;
         Ok(SqlxPostgresConnector::from_sqlx_postgres_pool(sqlx_pool))
     }
 
@@ -104,7 +117,7 @@ impl DatabaseConfig {
             .sqlite_pool_options(pool)
             .connect_with(self.sqlite_options()?)
             .await
-            .map_err(|e| self.connect_error(&e.to_string()))?;
+            .map_err(|e| self.driver_error(pool, &e))?;
         Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(sqlx_pool))
     }
 
