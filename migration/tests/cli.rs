@@ -92,10 +92,12 @@ async fn the_admin_comes_from_the_environment_and_its_password_is_never_printed(
     let dir = tempfile::tempdir().expect("tempdir");
     let url = sqlite_url(dir.path());
     let password = "Correct-Horse-Battery-42";
+    // The most verbose logging must not show it either.
     let env = [
         ("DATABASE_URL", url.as_str()),
         ("ADMIN_EMAIL", "ops@example.org"),
         ("ADMIN_PASSWORD", password),
+        ("RUST_LOG", "trace"),
     ];
 
     let up = migration(dir.path(), &env, &["up", "-n", "1"]);

@@ -129,7 +129,7 @@ async fn check_reports_on_a_running_server() {
 fn check_against_a_stopped_server_fails_with_exit_1_and_waits_when_asked() {
     let dir = tempfile::tempdir().expect("tempdir");
     let url = format!("postgres://app:{SECRET}@127.0.0.1:1/chatdb");
-    let env = [("DATABASE_URL", url.as_str()), ("DB_CONNECT_TIMEOUT", "1")];
+    let env = [("DATABASE_URL", url.as_str()), ("DB_CONNECT_TIMEOUT", "1"), ("RUST_LOG", "trace")];
 
     let run = chatdb(dir.path(), &env, &["--json", "check"]);
     assert_eq!(run.code, 1, "{}", run.output());
