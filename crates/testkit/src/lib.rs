@@ -6,8 +6,11 @@
 //! each test in its own process) and removed a few seconds after the last one exits. Each
 //! test gets its own database, cloned from a template migrated once.
 //!
-//! SQLite databases are files in a temporary directory, copied from a template file
-//! migrated once per process.
+//! [`tls_server`] is a second shared cluster that accepts only TLS, with a certificate for
+//! `localhost` signed by a CA generated for the run.
+//!
+//! SQLite databases are files in a temporary directory, copied from a migrated template
+//! file shared by the test processes of a build.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), testkit::Error> {
