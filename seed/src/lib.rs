@@ -32,7 +32,8 @@ use argon2::password_hash::{PasswordHasher, SaltString};
 use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
 use config::{AppEnv, DatabaseConfig};
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, TransactionTrait};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, TransactionTrait};
 use uuid::Uuid;
 
 pub use error::SeedError;
@@ -135,11 +136,10 @@ pub async fn seed(config: &DatabaseConfig, options: &SeedOptions) -> Result<Outc
         password_hash(options.seed)?,
     ));
     let started = Instant::now();
-    let mut reports = match db.get_database_backend() {
+    let reports = match db.get_database_backend() {
         DbBackend::Postgres => seed_postgres(&db, &plan, options, &fingerprint, started).await?,
         _ => seed_sqlite(&db, &plan, options, &fingerprint, started).await?,
     };
-    reports.retain(|r| r.rows > 0 || r.table != "tenants");
     Ok(Outcome::Seeded(Summary::new(reports, started.elapsed())))
 }
 
@@ -174,33 +174,15 @@ fn password_hash(seed: u64) -> Result<String, SeedError> {
 }
 
 async fn existing_tenant(db: &DatabaseConnection, id: Uuid) -> Result<TenantInfo, SeedError> {
-    use entity_free::*;
-    let row = db
-        .query_one_raw(Statement::from_sql_and_values(
-            db.get_database_backend(),
-            tenant_query(db.get_database_backend()),
-            [id.into()],
-        ))
-        .await?
-        .ok_or(SeedError::NoSuchTenant(id))?;
+    let query = Query::select()
+        .column(Alias::new("created_at"))
+        .from(Alias::new("tenants"))
+        .and_where(Expr::col(Alias::new("id")).eq(id))
+        .to_owned();
+    let row = db.query_one(&query).await?.ok_or(SeedError::NoSuchTenant(id))?;
     let created_at: DateTime<Utc> = row.try_get("", "created_at")?;
-    Ok(TenantInfo {
-        id,
-        domain: format!("tenant-{}.example.com", &id.simple().to_string()[..12]),
-        created_at,
-    })
-}
-
-/// Queries written without the `entity` crate, as the seeder writes raw rows anyway.
-mod entity_free {
-    use sea_orm::DbBackend;
-
-    pub(super) fn tenant_query(backend: DbBackend) -> &'static str {
-        match backend {
-            DbBackend::Postgres => "SELECT created_at FROM tenants WHERE id = $1",
-            _ => "SELECT created_at FROM tenants WHERE id = ?",
-        }
-    }
+    let domain = format!("tenant-{}.example.com", &id.simple().to_string()[..12]);
+    Ok(TenantInfo { id, domain, created_at })
 }
 
 fn ledger_entry(
