@@ -276,3 +276,29 @@ async fn zerodb_variables_are_picked_up() {
     assert!(!up.output().contains("unused-by-trust-auth"));
     assert_eq!(scalar(db.url(), "SELECT count(*) FROM seaql_migrations").await, 3);
 }
+
+#[tokio::test]
+async fn fresh_refresh_and_reset_work_in_development_on_postgres() {
+    let db = TestDb::empty(Backend::Postgres).await.expect("database");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let env = [("DATABASE_URL", db.url()), ("ADMIN_PASSWORD", "a-long-enough-password")];
+    assert_eq!(migration(dir.path(), &env, &["up"]).code, 0);
+
+    for command in ["fresh", "refresh"] {
+        let run = migration(dir.path(), &env, &[command]);
+        assert_eq!(run.code, 0, "{command}: {}", run.output());
+        assert!(run.stdout.contains("3 applied, 0 pending"), "{command}: {}", run.stdout);
+    }
+    let reset = migration(dir.path(), &env, &["--json", "reset"]);
+    assert_eq!(reset.code, 0, "{}", reset.output());
+    let report: serde_json::Value = serde_json::from_str(&reset.stdout).expect("JSON");
+    assert_eq!((report["applied"].clone(), report["pending"].clone()), (0.into(), 3.into()));
+    assert_eq!(
+        scalar(
+            db.url(),
+            "SELECT count(*) FROM pg_proc WHERE pronamespace = 'public'::regnamespace"
+        )
+        .await,
+        0
+    );
+}
