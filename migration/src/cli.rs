@@ -233,29 +233,19 @@ pub async fn status(db: &DatabaseConnection) -> Result<Vec<State>, DbErr> {
         .collect())
 }
 
+/// Which way [`step`] moves.
+#[derive(Clone, Copy)]
+enum Direction {
+    Up,
+    Down,
+}
+
 async fn up(
     db: &DatabaseConnection,
     steps: Option<u32>,
     config: &DatabaseConfig,
 ) -> Result<Vec<Step>, MigrateError> {
-    let pending = Migrator::get_pending_migrations(db)
-        .await
-        .map_err(|e| MigrateError::Database(config.scrub(&e.to_string())))?;
-    let count = steps.map_or(pending.len(), |n| pending.len().min(n as usize));
-    let mut done = Vec::new();
-    for migration in pending.iter().take(count) {
-        let started = Instant::now();
-        Migrator::up(db, Some(1)).await.map_err(|e| MigrateError::Failed {
-            migration: migration.name().to_owned(),
-            message: config.scrub(&e.to_string()),
-        })?;
-        done.push(Step {
-            action: "applied",
-            migration: migration.name().to_owned(),
-            millis: ms(started),
-        });
-    }
-    Ok(done)
+    step(db, steps, config, Direction::Up).await
 }
 
 async fn down(
@@ -263,22 +253,38 @@ async fn down(
     steps: Option<u32>,
     config: &DatabaseConfig,
 ) -> Result<Vec<Step>, MigrateError> {
-    let applied = Migrator::get_applied_migrations(db)
-        .await
-        .map_err(|e| MigrateError::Database(config.scrub(&e.to_string())))?;
-    let count = steps.map_or(applied.len(), |n| applied.len().min(n as usize));
+    step(db, steps, config, Direction::Down).await
+}
+
+/// Applies pending (or rolls back applied, newest first) migrations one at a time, at most
+/// `steps` of them, timing each.
+async fn step(
+    db: &DatabaseConnection,
+    steps: Option<u32>,
+    config: &DatabaseConfig,
+    direction: Direction,
+) -> Result<Vec<Step>, MigrateError> {
+    let database_error = |e: DbErr| MigrateError::Database(config.scrub(&e.to_string()));
+    let mut candidates = match direction {
+        Direction::Up => Migrator::get_pending_migrations(db).await.map_err(database_error)?,
+        Direction::Down => Migrator::get_applied_migrations(db).await.map_err(database_error)?,
+    };
+    if let Direction::Down = direction {
+        candidates.reverse();
+    }
+    let count = steps.map_or(candidates.len(), |n| candidates.len().min(n as usize));
     let mut done = Vec::new();
-    for migration in applied.iter().rev().take(count) {
+    for migration in candidates.iter().take(count) {
         let started = Instant::now();
-        Migrator::down(db, Some(1)).await.map_err(|e| MigrateError::Failed {
+        let (result, action) = match direction {
+            Direction::Up => (Migrator::up(db, Some(1)).await, "applied"),
+            Direction::Down => (Migrator::down(db, Some(1)).await, "rolled_back"),
+        };
+        result.map_err(|e| MigrateError::Failed {
             migration: migration.name().to_owned(),
             message: config.scrub(&e.to_string()),
         })?;
-        done.push(Step {
-            action: "rolled_back",
-            migration: migration.name().to_owned(),
-            millis: ms(started),
-        });
+        done.push(Step { action, migration: migration.name().to_owned(), millis: ms(started) });
     }
     Ok(done)
 }

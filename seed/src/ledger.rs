@@ -9,7 +9,7 @@ use crate::SeedError;
 /// The ledger table. It belongs to the seeder, not to the schema's migrations.
 pub const LEDGER_TABLE: &str = "chatdb_seed_runs";
 
-pub(crate) const CREATE: &str = "CREATE TABLE IF NOT EXISTS chatdb_seed_runs (
+const CREATE: &str = "CREATE TABLE IF NOT EXISTS chatdb_seed_runs (
     fingerprint TEXT PRIMARY KEY,
     preset TEXT NOT NULL,
     sizes TEXT NOT NULL,
@@ -50,7 +50,8 @@ pub struct LedgerEntry {
 pub(crate) const COLUMNS: &str = "fingerprint, preset, sizes, seed, anchor, target_tenant, \
     created_tenants, row_counts, seeded_at, duration_ms";
 
-/// Every recorded seeding (none when the ledger does not exist yet).
+/// Every recorded seeding. Creates the ledger when it does not exist yet, so a seeding
+/// that follows can record itself.
 pub async fn entries(db: &DatabaseConnection) -> Result<Vec<LedgerEntry>, SeedError> {
     db.execute_unprepared(CREATE).await?;
     let rows = db

@@ -257,7 +257,6 @@ async fn seed_postgres(
     // The statement names only ids this seeding generated.
     let usage = sea_orm::sqlx::AssertSqlSafe(count_tag_usage(plan, DbBackend::Postgres));
     sea_orm::sqlx::query(usage).execute(&mut *tx).await?;
-    sea_orm::sqlx::query(ledger::CREATE).execute(&mut *tx).await?;
     ledger::record_postgres(&mut tx, &ledger_entry(plan, options, fingerprint, &reports, started))
         .await?;
     tx.commit().await?;
@@ -290,7 +289,6 @@ async fn seed_sqlite(
         });
     }
     txn.execute_unprepared(&count_tag_usage(plan, DbBackend::Sqlite)).await?;
-    txn.execute_unprepared(ledger::CREATE).await?;
     txn.execute_raw(ledger::insert_sqlite(&ledger_entry(
         plan,
         options,
