@@ -1,6 +1,8 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 
+use super::sqlite;
+
 /// The backend a migration renders SQL for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Dialect {
@@ -71,5 +73,3 @@ impl Dialect {
         }
     }
 }
-
-use super::sqlite;
