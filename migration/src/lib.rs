@@ -12,14 +12,16 @@
 //! `cargo run -p migration -- up` (see `--help`), or from code:
 //!
 //! ```no_run
-//! use migration::{Migrator, MigratorTrait};
-//! # async fn run(db: &sea_orm_migration::sea_orm::DatabaseConnection) -> Result<(), migration::DbErr> {
-//! Migrator::up(db, None).await?;
+//! use migration::{Migrator, MigratorTraitSelf};
+//! # async fn run(db: &sea_orm_migration::sea_orm::DatabaseConnection) -> Result<(), Box<dyn std::error::Error>> {
+//! // ADMIN_EMAIL, ADMIN_PASSWORD, SEED_SAMPLE_DATA and APP_ENV, from the environment and .env:
+//! let config = config::DatabaseConfig::from_env()?;
+//! Migrator::new(config.migrations).up(db, None).await?;
 //! # Ok(()) }
 //! ```
 
-pub use sea_orm_migration::MigrationStatus;
 pub use sea_orm_migration::prelude::*;
+pub use sea_orm_migration::{MigrationStatus, MigratorTraitSelf};
 
 /// `APP_ENV`, shared with the configuration crate.
 pub mod app_env {
@@ -27,25 +29,47 @@ pub mod app_env {
 }
 pub mod cli;
 mod ddl;
+pub mod history;
+pub mod metadata;
+mod migrate_error;
 mod password;
+pub mod runner;
 pub mod seeded_ids;
 
 mod m20240101_000001_core_schema;
 mod m20240201_000001_support_tables;
 mod m20240301_000001_sample_data;
 
-pub use m20240301_000001_sample_data::{SAMPLE_PASSWORD, SEED_SAMPLE_DATA_VAR};
+pub use config::{MigrationSettings, SEED_SAMPLE_DATA_VAR};
+pub use m20240301_000001_sample_data::SAMPLE_PASSWORD;
+pub use migrate_error::MigrateError;
 
-/// The workspace's migrations, oldest first.
-pub struct Migrator;
+/// The workspace's migrations, oldest first, with the settings V1 and V3 read.
+#[derive(Clone, Debug, Default)]
+pub struct Migrator {
+    settings: MigrationSettings,
+}
+
+impl Migrator {
+    /// The migrations with `settings` (usually `DatabaseConfig::migrations`).
+    pub fn new(settings: MigrationSettings) -> Self {
+        Self { settings }
+    }
+
+    /// The migrations' names, oldest first.
+    pub fn names() -> Vec<String> {
+        Self::default().migrations().iter().map(|m| m.name().to_owned()).collect()
+    }
+}
 
 #[async_trait::async_trait]
-impl MigratorTrait for Migrator {
-    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+impl MigratorTraitSelf for Migrator {
+    fn migrations(&self) -> Vec<Box<dyn MigrationTrait>> {
+        let settings = self.settings.clone();
         vec![
-            Box::new(m20240101_000001_core_schema::Migration),
+            Box::new(m20240101_000001_core_schema::Migration { settings: settings.clone() }),
             Box::new(m20240201_000001_support_tables::Migration),
-            Box::new(m20240301_000001_sample_data::Migration),
+            Box::new(m20240301_000001_sample_data::Migration { settings }),
         ]
     }
 }

@@ -4,6 +4,8 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::ConnectionTrait;
 
+use config::{AdminPassword, MigrationSettings};
+
 use crate::ddl::{Col, Default, Dialect, Index, OnDelete, Table, postgres};
 use crate::{password, seeded_ids};
 
@@ -19,14 +21,12 @@ const MESSAGE_TYPES: &[&str] = &["TEXT", "IMAGE", "FILE", "AUDIO", "VIDEO", "LOC
 const SUBSCRIPTION_STATUSES: &[&str] = &["ACTIVE", "TRIALING", "PAST_DUE", "CANCELLED", "EXPIRED"];
 const TRIGGER_TYPES: &[&str] = &["MESSAGE", "CONVERSATION", "SCHEDULE", "WEBHOOK"];
 
-/// The admin's e-mail when `ADMIN_EMAIL` is not set.
-const DEFAULT_ADMIN_EMAIL: &str = "admin@example.com";
-/// Shorter `ADMIN_PASSWORD`s are refused.
-const MIN_ADMIN_PASSWORD_LEN: usize = 12;
-
 /// V1: the core schema.
 #[derive(DeriveMigrationName)]
-pub struct Migration;
+pub struct Migration {
+    /// The SUPER_ADMIN's e-mail and password.
+    pub settings: MigrationSettings,
+}
 
 fn tables() -> Vec<Table> {
     vec![
@@ -249,7 +249,7 @@ impl MigrationTrait for Migration {
         if dialect == Dialect::Postgres {
             Dialect::run(manager, postgres_comments()).await?;
         }
-        seed_admin(manager).await
+        seed_admin(manager, &self.settings).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -264,30 +264,27 @@ impl MigrationTrait for Migration {
     }
 }
 
-/// The admin tenant and its SUPER_ADMIN. There is no published password: it comes from
-/// `ADMIN_PASSWORD`, or is generated and shown once on standard error.
-async fn seed_admin(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
-    let email = match std::env::var("ADMIN_EMAIL") {
-        Ok(email) if !email.trim().is_empty() => email.trim().to_owned(),
-        _ => DEFAULT_ADMIN_EMAIL.to_owned(),
+/// The admin tenant and its SUPER_ADMIN. There is no published password: it is
+/// `ADMIN_PASSWORD`; without it, generated and shown once in development and test, and
+/// none at all in staging and production (the admin is invited), where whatever is printed
+/// ends up in a deploy log.
+async fn seed_admin(
+    manager: &SchemaManager<'_>,
+    settings: &MigrationSettings,
+) -> Result<(), DbErr> {
+    let email = settings.admin_email.value.clone();
+    let (password, status) = match settings.admin_password() {
+        AdminPassword::Given(password) => (Some(password.expose().to_owned()), "ACTIVE"),
+        AdminPassword::Generate => (Some(password::generate()), "ACTIVE"),
+        AdminPassword::Invite => (None, "INVITED"),
     };
-    if !email.contains('@') || email.len() > 255 {
-        return Err(DbErr::Migration(format!(
-            "ADMIN_EMAIL={email:?} is not an e-mail address; set it to the admin's address"
-        )));
-    }
-    let (password, generated) = match std::env::var("ADMIN_PASSWORD") {
-        Ok(password) if !password.is_empty() => (password, false),
-        _ => (password::generate(), true),
+    let password_hash = match &password {
+        Some(password) => Some(
+            password::hash(password)
+                .map_err(|e| DbErr::Migration(format!("could not hash the admin password: {e}")))?,
+        ),
+        None => None,
     };
-    if password.chars().count() < MIN_ADMIN_PASSWORD_LEN {
-        return Err(DbErr::Migration(format!(
-            "ADMIN_PASSWORD is shorter than {MIN_ADMIN_PASSWORD_LEN} characters; \
-             set a longer one, or unset it to have one generated"
-        )));
-    }
-    let password_hash = password::hash(&password)
-        .map_err(|e| DbErr::Migration(format!("could not hash the admin password: {e}")))?;
 
     let db = manager.get_connection();
     let tenant = Query::insert()
@@ -304,7 +301,16 @@ async fn seed_admin(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
     db.execute(&tenant).await?;
     let user = Query::insert()
         .into_table("users")
-        .columns(["id", "tenant_id", "email", "password_hash", "first_name", "last_name", "role"])
+        .columns([
+            "id",
+            "tenant_id",
+            "email",
+            "password_hash",
+            "first_name",
+            "last_name",
+            "role",
+            "status",
+        ])
         .values([
             seeded_ids::ADMIN_USER.into(),
             seeded_ids::ADMIN_TENANT.into(),
@@ -313,16 +319,24 @@ async fn seed_admin(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
             "Platform".into(),
             "Admin".into(),
             "SUPER_ADMIN".into(),
+            status.into(),
         ])
         .map_err(|e| DbErr::Migration(e.to_string()))?
         .to_owned();
     db.execute(&user).await?;
 
-    if generated {
-        eprintln!(
-            "Created the SUPER_ADMIN {email} with the generated password {password}\n\
-             It is shown only this once; set ADMIN_PASSWORD before migrating to choose it."
-        );
+    match settings.admin_password() {
+        AdminPassword::Generate => eprintln!(
+            "Created the SUPER_ADMIN {email} with the generated password {}\n\
+             It is shown only this once; set ADMIN_PASSWORD before migrating to choose it.",
+            password.unwrap_or_default()
+        ),
+        AdminPassword::Invite => eprintln!(
+            "Created the SUPER_ADMIN {email} as INVITED, without a password (APP_ENV={} and \
+             no ADMIN_PASSWORD); give it one through the app's invitation or password reset.",
+            settings.app_env
+        ),
+        AdminPassword::Given(_) => {}
     }
     Ok(())
 }

@@ -144,7 +144,7 @@ fn a_short_admin_password_is_refused_and_nothing_is_applied() {
 
     let up = migration(dir.path(), &env, &["up"]);
 
-    assert_eq!(up.code, 1);
+    assert_eq!(up.code, 2, "a configuration error");
     assert!(up.stderr.contains("ADMIN_PASSWORD"), "{}", up.stderr);
     assert!(!up.output().contains("short\n"), "{}", up.output());
     let status = migration(dir.path(), &[("DATABASE_URL", url.as_str())], &["status"]);

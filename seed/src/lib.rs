@@ -31,7 +31,7 @@ use std::time::Instant;
 use argon2::password_hash::{PasswordHasher, SaltString};
 use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
 use config::{AppEnv, DatabaseConfig};
-use migration::{Migrator, MigratorTrait};
+use migration::{Migrator, MigratorTraitSelf};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, TransactionTrait};
 use uuid::Uuid;
@@ -100,7 +100,7 @@ pub(crate) fn check_environment(
 
 /// Refuses a database with pending migrations.
 pub(crate) async fn check_migrated(db: &DatabaseConnection) -> Result<(), SeedError> {
-    let pending = Migrator::get_pending_migrations_read_only(db).await?;
+    let pending = Migrator::default().get_pending_migrations_read_only(db).await?;
     if pending.is_empty() {
         return Ok(());
     }

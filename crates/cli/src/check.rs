@@ -1,39 +1,25 @@
 //! `chatdb check`: connect (retrying with `--wait`) and report.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::Context;
-use config::{ConfigError, DatabaseConfig};
+use config::DatabaseConfig;
 
 use crate::Failure;
-
-/// Pause between attempts while waiting, doubling up to [`MAX_PAUSE`].
-const FIRST_PAUSE: Duration = Duration::from_millis(250);
-const MAX_PAUSE: Duration = Duration::from_secs(2);
 
 pub(crate) async fn run(
     config: &DatabaseConfig,
     wait: Option<u64>,
     json: bool,
 ) -> Result<(), Failure> {
-    let deadline = Instant::now() + Duration::from_secs(wait.unwrap_or(0));
-    let mut pause = FIRST_PAUSE;
-    let db = loop {
-        match config.connect().await {
-            Ok(db) => break db,
-            Err(err @ ConfigError::Connect { .. }) if Instant::now() + pause < deadline => {
-                eprintln!("waiting for the database: {err}");
-                tokio::time::sleep(pause).await;
-                pause = (pause * 2).min(MAX_PAUSE);
+    let db = match config.connect_waiting(Duration::from_secs(wait.unwrap_or(0)), false).await {
+        Ok(db) => db,
+        Err(err) => {
+            if json {
+                let report = serde_json::json!({ "reachable": false, "error": err.to_string() });
+                println!("{report}");
             }
-            Err(err) => {
-                if json {
-                    let report =
-                        serde_json::json!({ "reachable": false, "error": err.to_string() });
-                    println!("{report}");
-                }
-                return Err(err.into());
-            }
+            return Err(err.into());
         }
     };
     let report = health::inspect(&db)

@@ -25,14 +25,6 @@ impl AppEnv {
     /// Every accepted value, as written in `APP_ENV`.
     pub const ACCEPTED: &'static str = "development, test, staging, production";
 
-    /// Reads `APP_ENV` from the process environment; unset or empty means development.
-    pub fn from_env() -> Result<Self, InvalidAppEnv> {
-        match std::env::var(APP_ENV_VAR) {
-            Ok(value) if !value.trim().is_empty() => value.parse(),
-            _ => Ok(Self::default()),
-        }
-    }
-
     /// Reads `APP_ENV` from `env`, with where it came from.
     pub fn resolve(env: &crate::Env) -> Result<crate::Sourced<Self>, InvalidAppEnv> {
         match env.get(APP_ENV_VAR) {

@@ -9,6 +9,11 @@ use sea_orm::{DatabaseConnection, SqlxPostgresConnector, SqlxSqliteConnector};
 
 use crate::{ConfigError, DatabaseConfig, PoolConfig, Target};
 
+/// Pause between attempts of [`DatabaseConfig::connect_waiting`], doubling up to
+/// [`MAX_PAUSE`].
+const FIRST_PAUSE: Duration = Duration::from_millis(250);
+const MAX_PAUSE: Duration = Duration::from_secs(2);
+
 /// How long SQLite waits for a lock held by another connection.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -21,6 +26,31 @@ impl DatabaseConfig {
     /// Opens a pool of a single connection (for a session lock, or migrations).
     pub async fn connect_single(&self) -> Result<DatabaseConnection, ConfigError> {
         self.connect_with(&self.pool.single()).await
+    }
+
+    /// Opens a pool (of one connection with `single`), retrying a refused or unreachable
+    /// server for up to `wait` with a line on stderr per attempt: for a database that is
+    /// still starting beside the app.
+    pub async fn connect_waiting(
+        &self,
+        wait: Duration,
+        single: bool,
+    ) -> Result<DatabaseConnection, ConfigError> {
+        let pool = if single { self.pool.single() } else { self.pool.clone() };
+        let deadline = tokio::time::Instant::now() + wait;
+        let mut pause = FIRST_PAUSE;
+        loop {
+            match self.connect_with(&pool).await {
+                Err(err @ ConfigError::Connect { .. })
+                    if tokio::time::Instant::now() + pause < deadline =>
+                {
+                    eprintln!("waiting for the database: {err}");
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(MAX_PAUSE);
+                }
+                result => return result,
+            }
+        }
     }
 
     async fn connect_with(&self, pool: &PoolConfig) -> Result<DatabaseConnection, ConfigError> {

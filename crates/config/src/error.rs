@@ -64,6 +64,16 @@ pub enum ConfigError {
         /// Where it came from.
         origin: crate::Source,
     },
+    /// `ADMIN_PASSWORD` is too short; the value itself is never shown.
+    #[error(
+        "ADMIN_PASSWORD ({origin}) is shorter than {min} characters; set a longer one, or unset it"
+    )]
+    WeakAdminPassword {
+        /// Where it came from.
+        origin: crate::Source,
+        /// The shortest accepted length.
+        min: usize,
+    },
     /// `DB_POOL_MIN` above `DB_POOL_SIZE`.
     #[error(
         "DB_POOL_MIN={min} is above DB_POOL_SIZE={max}; lower DB_POOL_MIN or raise DB_POOL_SIZE"

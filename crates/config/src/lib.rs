@@ -26,6 +26,7 @@ mod app_env;
 mod connect;
 mod env;
 mod error;
+mod migrations;
 mod pool;
 pub mod process;
 mod source;
@@ -39,6 +40,10 @@ use serde::Serialize;
 pub use app_env::{APP_ENV_VAR, AppEnv, InvalidAppEnv};
 pub use env::Env;
 pub use error::ConfigError;
+pub use migrations::{
+    ADMIN_EMAIL_VAR, ADMIN_PASSWORD_VAR, AdminPassword, DEFAULT_ADMIN_EMAIL,
+    MIN_ADMIN_PASSWORD_LEN, MigrationSettings, SEED_SAMPLE_DATA_VAR,
+};
 pub use pool::PoolConfig;
 pub use source::{Source, Sourced};
 pub use target::{PostgresTarget, Secret, SqliteTarget, Target};
@@ -59,6 +64,8 @@ pub struct DatabaseConfig {
     pub target: Target,
     /// Pool settings.
     pub pool: PoolConfig,
+    /// What the migrations read besides the connection.
+    pub migrations: MigrationSettings,
 }
 
 impl DatabaseConfig {
@@ -76,7 +83,9 @@ impl DatabaseConfig {
     pub fn resolve_with_embedded_dir(env: &Env, dir: &Path) -> Result<Self, ConfigError> {
         let app_env = AppEnv::resolve(env)?;
         let target = Target::resolve(env, app_env.value, dir)?;
-        Ok(Self { app_env, target, pool: PoolConfig::resolve(env)? })
+        let pool = PoolConfig::resolve(env)?;
+        let migrations = MigrationSettings::resolve(env, app_env.value)?;
+        Ok(Self { app_env, target, pool, migrations })
     }
 
     /// `text` with the password, if any, replaced by `***`.
@@ -137,6 +146,40 @@ impl DatabaseConfig {
             Some(t) => lines.push(line("statement_timeout", &secs(&t.value), &t.source)),
             None => lines.push("statement_timeout = (none) (default)".to_owned()),
         }
+        let migrations = &self.migrations;
+        lines.push(line(
+            "admin_email",
+            &migrations.admin_email.value,
+            &migrations.admin_email.source,
+        ));
+        match &migrations.admin_password {
+            Some(p) => lines.push(line("admin_password", &"***", &p.source)),
+            None => lines.push(format!(
+                "admin_password = (none): {}",
+                match migrations.admin_password() {
+                    AdminPassword::Invite => "V1 creates the admin as invited, without a password",
+                    _ => "V1 generates one and shows it once",
+                }
+            )),
+        }
+        lines.push(line(
+            "seed_sample_data",
+            &migrations.inserts_sample_data(),
+            &migrations.seed_sample_data.source,
+        ));
         lines
+    }
+}
+
+/// A yes/no variable: `true`/`1`/`yes` or `false`/`0`/`no`, any case.
+pub(crate) fn parse_bool(var: &str, text: &str) -> Result<bool, ConfigError> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => Ok(true),
+        "false" | "0" | "no" => Ok(false),
+        _ => Err(ConfigError::Invalid {
+            var: var.to_owned(),
+            value: text.to_owned(),
+            expected: "true or false".to_owned(),
+        }),
     }
 }

@@ -106,7 +106,7 @@ impl PartialEq for Secret {
     }
 }
 
-fn redacted<S: serde::Serializer>(
+pub(crate) fn redacted<S: serde::Serializer>(
     password: &Option<Sourced<Secret>>,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {

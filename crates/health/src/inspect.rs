@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use migration::{Migrator, MigratorTrait};
+use migration::{Migrator, MigratorTraitSelf};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, Statement};
 use serde::Serialize;
 
@@ -48,7 +48,7 @@ pub async fn inspect(db: &DatabaseConnection) -> Result<Inspection, DbErr> {
         }
         _ => ("sqlite", text(db, "SELECT sqlite_version()").await?.unwrap_or_default(), None, None),
     };
-    let migrations = Migrator::get_migration_with_status_read_only(db).await?;
+    let migrations = Migrator::default().get_migration_with_status_read_only(db).await?;
     let migrations_pending: Vec<String> = migrations
         .iter()
         .filter(|m| m.status() == migration::MigrationStatus::Pending)

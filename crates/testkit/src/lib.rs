@@ -36,12 +36,9 @@ pub use tls::{TlsServer, tls_server};
 /// Names templates after the migrations and this test binary, so that a rebuilt binary
 /// (say, with an edited migration) never reuses an older template.
 fn fingerprint() -> String {
-    use migration::MigratorTrait;
     use std::hash::{DefaultHasher, Hash, Hasher};
     let mut hasher = DefaultHasher::new();
-    for migration in migration::Migrator::migrations() {
-        migration.name().hash(&mut hasher);
-    }
+    migration::Migrator::names().hash(&mut hasher);
     if let Ok(meta) = std::env::current_exe().and_then(std::fs::metadata) {
         meta.len().hash(&mut hasher);
         meta.modified().ok().hash(&mut hasher);

@@ -1,6 +1,6 @@
 //! A PostgreSQL database per test, cloned from a migrated template.
 
-use migration::{Migrator, MigratorTrait};
+use migration::{Migrator, MigratorTraitSelf};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 
 use crate::{Error, cluster};
@@ -61,7 +61,7 @@ async fn ensure_template(admin: &DatabaseConnection, admin_url: &str) -> Result<
         exec(admin, format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)")).await?;
         exec(admin, format!("CREATE DATABASE {building}")).await?;
         let db = Database::connect(with_database(admin_url, &building)?).await?;
-        Migrator::up(&db, None).await?;
+        Migrator::default().up(&db, None).await?;
         db.close().await?;
         exec(admin, format!("ALTER DATABASE {building} RENAME TO {name}")).await
     }

@@ -5,7 +5,7 @@ use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use migration::{Migrator, MigratorTrait};
+use migration::{Migrator, MigratorTraitSelf};
 use sea_orm::{Database, DatabaseConnection};
 
 use crate::{Error, cluster, fingerprint};
@@ -32,7 +32,7 @@ async fn template() -> Result<PathBuf, Error> {
         let building = path.with_extension("building");
         let _ = fs::remove_file(&building);
         let db = Database::connect(url_of(&building)).await?;
-        Migrator::up(&db, None).await?;
+        Migrator::default().up(&db, None).await?;
         db.close().await?;
         fs::rename(&building, &path).map_err(Error::io("publishing the SQLite template"))?;
     }

@@ -1,5 +1,5 @@
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
+use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 use super::sqlite;
 
@@ -24,14 +24,16 @@ impl Dialect {
         }
     }
 
-    /// Runs each statement in order on the migration's connection.
+    /// Runs each statement in order on the migration's connection (as statements the
+    /// connection's metric callback sees, so that `up --dry-run` can print them).
     pub(crate) async fn run<S: AsRef<str>>(
         manager: &SchemaManager<'_>,
         statements: impl IntoIterator<Item = S>,
     ) -> Result<(), DbErr> {
         let db = manager.get_connection();
+        let backend = db.get_database_backend();
         for statement in statements {
-            db.execute_unprepared(statement.as_ref()).await?;
+            db.execute_raw(Statement::from_string(backend, statement.as_ref())).await?;
         }
         Ok(())
     }

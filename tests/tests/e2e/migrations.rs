@@ -1,7 +1,7 @@
 //! Going up from empty to head, down to empty and up again.
 
 use e2e::{Backend, empty, migrated, on_both_backends};
-use migration::{MigrationStatus, Migrator, MigratorTrait};
+use migration::{MigrationStatus, Migrator, MigratorTraitSelf};
 use testkit::schema_dump;
 
 on_both_backends!(
@@ -12,9 +12,9 @@ on_both_backends!(
 async fn empty_database_migrates_to_head(backend: Backend) {
     let db = empty(backend).await;
 
-    Migrator::up(db.conn(), None).await.expect("up");
+    Migrator::default().up(db.conn(), None).await.expect("up");
 
-    let status = Migrator::get_migration_with_status(db.conn()).await.expect("status");
+    let status = Migrator::default().get_migration_with_status(db.conn()).await.expect("status");
     let names: Vec<(&str, MigrationStatus)> =
         status.iter().map(|m| (m.name(), m.status())).collect();
     assert_eq!(
@@ -31,7 +31,7 @@ async fn down_to_empty_and_up_again_gives_the_same_schema(backend: Backend) {
     let db = migrated(backend).await;
     let at_head = schema_dump(db.conn()).await.expect("dump");
 
-    Migrator::down(db.conn(), None).await.expect("down to empty");
+    Migrator::default().down(db.conn(), None).await.expect("down to empty");
     let emptied = schema_dump(db.conn()).await.expect("dump");
     let leftovers: Vec<&str> = emptied
         .lines()
@@ -39,6 +39,6 @@ async fn down_to_empty_and_up_again_gives_the_same_schema(backend: Backend) {
         .collect();
     assert!(leftovers.is_empty(), "down to empty left objects behind: {leftovers:#?}");
 
-    Migrator::up(db.conn(), None).await.expect("up again");
+    Migrator::default().up(db.conn(), None).await.expect("up again");
     assert_eq!(schema_dump(db.conn()).await.expect("dump"), at_head);
 }

@@ -1,7 +1,7 @@
 //! V3's sample data: present, consistent, and removed exactly by its `down`.
 
 use e2e::{Backend, CROSS_TENANT, count, migrated, on_both_backends, tenant};
-use migration::{Migrator, MigratorTrait};
+use migration::{Migrator, MigratorTraitSelf};
 use sea_orm::EntityTrait;
 
 on_both_backends!(
@@ -61,7 +61,7 @@ async fn sample_data_down_removes_only_sample_rows(backend: Backend) {
     let db = db.conn();
     let mine = tenant(db, "Created by a developer").await;
 
-    Migrator::down(db, Some(1)).await.expect("V3 down");
+    Migrator::default().down(db, Some(1)).await.expect("V3 down");
 
     let remaining = entity::prelude::Tenants::find().all(db).await.expect("tenants");
     let mut names: Vec<&str> = remaining.iter().map(|t| t.name.as_str()).collect();

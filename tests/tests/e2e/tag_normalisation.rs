@@ -2,7 +2,7 @@
 //! puts them back as they were.
 
 use e2e::{Backend, count, empty, insert, insert_into, on_both_backends};
-use migration::{Migrator, MigratorTrait};
+use migration::{Migrator, MigratorTraitSelf};
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::{Value, json};
@@ -35,7 +35,7 @@ async fn tag_lists_of(db: &DatabaseConnection, rows: &[Tagged]) -> Vec<Value> {
 async fn tag_lists_round_trip_through_v2(backend: Backend) {
     let db = empty(backend).await;
     let db = db.conn();
-    Migrator::up(db, Some(1)).await.expect("V1");
+    Migrator::default().up(db, Some(1)).await.expect("V1");
 
     let (acme, globex) = (Uuid::now_v7(), Uuid::now_v7());
     for (id, name) in [(acme, "Acme"), (globex, "Globex")] {
@@ -76,7 +76,7 @@ async fn tag_lists_round_trip_through_v2(backend: Backend) {
         }))
         .collect();
 
-    Migrator::up(db, Some(1)).await.expect("V2 up");
+    Migrator::default().up(db, Some(1)).await.expect("V2 up");
 
     let usage = |tenant: Uuid, name: &str| {
         let tenant = match backend {
@@ -102,7 +102,7 @@ async fn tag_lists_round_trip_through_v2(backend: Backend) {
     assert_column_absent(db, "customers", "tags").await;
     assert_column_absent(db, "conversations", "tags").await;
 
-    Migrator::down(db, Some(1)).await.expect("V2 down");
+    Migrator::default().down(db, Some(1)).await.expect("V2 down");
 
     let restored = tag_lists_of(db, &rows).await;
     for (row, list) in rows.iter().zip(restored) {

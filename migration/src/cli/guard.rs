@@ -1,0 +1,81 @@
+//! Who may destroy what: a destructive command is refused when `APP_ENV` or the environment
+//! stored in the database says the data is real, unless `--force`; `up` from a development
+//! shell against a production database is refused too.
+
+use config::DatabaseConfig;
+
+use super::MigrateCommand;
+use crate::MigrateError;
+use crate::history::History;
+use crate::metadata::{Metadata, rank};
+use crate::runner::{Direction, Goal, plan};
+
+pub(super) fn check(
+    command: &MigrateCommand,
+    config: &DatabaseConfig,
+    stored: &Metadata,
+    history: &History,
+) -> Result<(), MigrateError> {
+    let app_env = &config.app_env;
+    let loses = match command {
+        MigrateCommand::Up { force, .. } => {
+            let downgrade = stored
+                .app_env()
+                .map_or(stored.holds_real_data(), |env| rank(app_env.value) < rank(env));
+            if downgrade && !force {
+                return Err(MigrateError::WrongEnvironment {
+                    stored: stored.environment.clone().unwrap_or_default(),
+                    app_env: app_env.value,
+                });
+            }
+            return Ok(());
+        }
+        MigrateCommand::Status { .. } => return Ok(()),
+        MigrateCommand::Down { force, steps, to, .. } if !force.force => {
+            let goal = super::goal(*steps, to.clone(), Goal::Steps(1));
+            let versions = plan(history, Direction::Down, &goal);
+            if versions.is_empty() {
+                return Ok(());
+            }
+            let undone: Vec<String> =
+                versions.iter().map(|v| format!("{v} ({})", consequence(v))).collect();
+            format!("roll back {}", undone.join(", "))
+        }
+        MigrateCommand::Fresh { force, .. } if !force.force => {
+            "drop every table and function of the database, with all their rows".to_owned()
+        }
+        MigrateCommand::Refresh { force, .. } if !force.force => {
+            "roll back every migration and apply it again, losing every row of the migrated tables"
+                .to_owned()
+        }
+        MigrateCommand::Reset { force, .. } if !force.force => {
+            "roll back every migration, dropping every table with all its rows".to_owned()
+        }
+        _ => return Ok(()),
+    };
+    let reason = if app_env.value.holds_real_data() {
+        format!("APP_ENV={} ({})", app_env.value, app_env.source)
+    } else if stored.holds_real_data() {
+        format!(
+            "the database belongs to {} (stored in chatdb_metadata{}), whatever APP_ENV={} says",
+            stored.environment.as_deref().unwrap_or_default(),
+            stored.created_at.as_deref().map(|at| format!(" since {at}")).unwrap_or_default(),
+            app_env.value
+        )
+    } else {
+        return Ok(());
+    };
+    Err(MigrateError::Refused { command: command.name(), reason, loses })
+}
+
+/// What rolling back a migration destroys.
+fn consequence(version: &str) -> &'static str {
+    match version {
+        "m20240301_000001_sample_data" => "deletes the sample rows",
+        "m20240201_000001_support_tables" => {
+            "drops audit logs, attachments, webhooks, tags, sessions, notification settings and metrics with their rows"
+        }
+        "m20240101_000001_core_schema" => "drops every core table with all its rows",
+        _ => "undoes it",
+    }
+}

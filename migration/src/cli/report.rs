@@ -1,0 +1,80 @@
+//! What the migrate commands print: a line per step as it happens, then the status as a
+//! table (or one JSON document).
+
+use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+
+use crate::history::{History, State};
+use crate::metadata::Metadata;
+use crate::runner::Step;
+
+pub(super) fn step(step: &Step, dry_run: bool) {
+    let verb = match (step.action, dry_run) {
+        ("applied", false) => "Applied",
+        ("applied", true) => "Would apply",
+        (_, false) => "Rolled back",
+        (_, true) => "Would roll back",
+    };
+    println!("{verb} {} ({:.1} ms)", step.migration, step.millis);
+}
+
+pub(super) fn status(history: &History, stored: &Metadata, steps: &[Step], json: bool) {
+    let applied = history.count(State::Applied);
+    let pending = history.count(State::Pending);
+    let unknown = history.count(State::Unknown);
+    if json {
+        let report = serde_json::json!({
+            "steps": steps,
+            "migrations": history.entries,
+            "applied": applied,
+            "pending": pending,
+            "unknown": unknown,
+            "environment": stored.environment,
+        });
+        println!("{report}");
+        return;
+    }
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED).set_header(["version", "name", "applied at", "state"]);
+    for entry in &history.entries {
+        let (version, name) = split(&entry.version);
+        let at = entry.applied_at.map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string());
+        let state = match entry.state {
+            State::Applied => "applied",
+            State::Pending => "pending",
+            State::Unknown => "applied, unknown to this build",
+        };
+        table.add_row([version, name, &at.unwrap_or_default(), state]);
+    }
+    println!("{table}");
+    let mut summary = format!("{applied} applied, {pending} pending");
+    if unknown > 0 {
+        summary
+            .push_str(&format!(", {unknown} unknown to this build (a newer release applied them)"));
+    }
+    println!("{summary}");
+}
+
+pub(super) fn dry_run(steps: &[Step], statements: &[String], json: bool) {
+    if json {
+        let report =
+            serde_json::json!({ "dry_run": true, "steps": steps, "statements": statements });
+        println!("{report}");
+        return;
+    }
+    println!(
+        "-- dry run: {} statement(s) executed, then rolled back; nothing changed",
+        statements.len()
+    );
+    for statement in statements {
+        println!("{};", statement.trim_end_matches(';'));
+    }
+}
+
+/// `m20240101_000001_core_schema` → (`m20240101_000001`, `core_schema`).
+fn split(version: &str) -> (&str, &str) {
+    let cut = version.match_indices('_').nth(1).map(|(i, _)| i);
+    match cut {
+        Some(i) => (&version[..i], &version[i + 1..]),
+        None => (version, ""),
+    }
+}

@@ -1,0 +1,103 @@
+//! Why a migration command failed. Messages name what refused or failed and what would fix
+//! it; none contains a password (database messages are scrubbed before they get here).
+
+use config::ConfigError;
+
+/// Why a migration command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum MigrateError {
+    /// The configuration is wrong or the database unreachable.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A destructive command where data is real, without `--force`.
+    #[error(
+        "refusing `{command}`: {reason}. It would {loses}. Pass --force if that is really what you want"
+    )]
+    Refused {
+        /// The command.
+        command: &'static str,
+        /// What refused: `APP_ENV`, or the environment stored in the database.
+        reason: String,
+        /// What would be lost.
+        loses: String,
+    },
+    /// `up` from a development shell against a database that belongs to staging/production.
+    #[error(
+        "refusing `up`: the database belongs to {stored} (stored in chatdb_metadata) but APP_ENV={app_env}; \
+         is this shell pointed at the wrong database? Set APP_ENV={stored}, or pass --force"
+    )]
+    WrongEnvironment {
+        /// The environment stored in the database.
+        stored: String,
+        /// `APP_ENV`.
+        app_env: config::AppEnv,
+    },
+    /// A migration failed; its transaction was rolled back.
+    #[error("{migration} failed and was rolled back, the database is as before it: {message}")]
+    Failed {
+        /// The migration.
+        migration: String,
+        /// What the database said.
+        message: String,
+    },
+    /// Another migrator held the lock for longer than `--lock-timeout`.
+    #[error(
+        "another migrator held the migration lock for more than {seconds}s ({what}); nothing was changed. \
+         Wait for it to finish and run again, or raise --lock-timeout"
+    )]
+    LockTimeout {
+        /// How long this one waited.
+        seconds: u64,
+        /// Which lock.
+        what: &'static str,
+    },
+    /// The database has migrations applied that this build does not have.
+    #[error(
+        "the database has migrations this build does not know: {versions}; it was migrated by a newer release. \
+         Run `{command}` with that release (read-only commands such as `status` still work here)"
+    )]
+    UnknownApplied {
+        /// The command refused.
+        command: &'static str,
+        /// The unknown versions.
+        versions: String,
+    },
+    /// `--to` names no migration of this build.
+    #[error(
+        "--to {version} names no migration of this build; `status` lists them (or use 0 for an empty database)"
+    )]
+    UnknownTarget {
+        /// The value given.
+        version: String,
+    },
+    /// `status --exit-code` with migrations pending.
+    #[error("{count} migration(s) pending: {versions}; apply them with `up`")]
+    Pending {
+        /// How many.
+        count: usize,
+        /// Which.
+        versions: String,
+    },
+    /// A database error outside any migration.
+    #[error("database error while {doing}: {message}")]
+    Database {
+        /// What was being done.
+        doing: &'static str,
+        /// What the database said, scrubbed.
+        message: String,
+    },
+}
+
+impl MigrateError {
+    /// Exit code: 2 for configuration mistakes and refusals, 1 for failures.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Config(e) if e.is_configuration() => 2,
+            Self::Refused { .. }
+            | Self::WrongEnvironment { .. }
+            | Self::UnknownApplied { .. }
+            | Self::UnknownTarget { .. } => 2,
+            _ => 1,
+        }
+    }
+}
