@@ -2,63 +2,27 @@
 #![expect(clippy::expect_used, reason = "a test fails loudly on anything unexpected")]
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use argon2::{Argon2, PasswordHash, PasswordVerifier};
-use sea_orm::{ConnectionTrait, Database, Statement};
+use testkit::binary::{self, Run};
 use testkit::{Backend, TestDb};
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn output(&self) -> String {
-        format!("{}{}", self.stdout, self.stderr)
-    }
-}
 
 /// Runs the binary with exactly `env` (nothing inherited) in `dir`, so no `.env` file or
 /// developer setting leaks in.
 fn migration(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
-    let Output { status, stdout, stderr } = Command::new(env!("CARGO_BIN_EXE_migration"))
-        .args(args)
-        .env_clear()
-        .envs(env.iter().copied())
-        .current_dir(dir)
-        .output()
-        .expect("run the migration binary");
-    Run {
-        code: status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&stderr).into_owned(),
-    }
+    binary::run(env!("CARGO_BIN_EXE_migration"), dir, env, args)
 }
 
 fn sqlite_url(dir: &Path) -> String {
-    format!("sqlite://{}?mode=rwc", dir.join("app.sqlite3").display())
+    binary::sqlite_url(dir, "app.sqlite3")
 }
 
 async fn scalar(url: &str, sql: &str) -> i64 {
-    let db = Database::connect(url).await.expect("connect");
-    let row = db
-        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await
-        .expect("query")
-        .expect("row");
-    row.try_get_by_index(0).expect("integer")
+    binary::scalar(url, sql).await.expect("query")
 }
 
 async fn text(url: &str, sql: &str) -> String {
-    let db = Database::connect(url).await.expect("connect");
-    let row = db
-        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await
-        .expect("query")
-        .expect("row");
-    row.try_get_by_index(0).expect("text")
+    binary::scalar(url, sql).await.expect("query")
 }
 
 #[test]

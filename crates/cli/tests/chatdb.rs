@@ -6,34 +6,12 @@ use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+use testkit::binary::{self, Run};
 use testkit::{Backend, TestDb};
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn output(&self) -> String {
-        format!("{}{}", self.stdout, self.stderr)
-    }
-}
 
 /// Runs `chatdb` with exactly `env` in `dir` (no inherited variables, no stray `.env`).
 fn chatdb(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_chatdb"))
-        .args(args)
-        .env_clear()
-        .envs(env.iter().copied())
-        .current_dir(dir)
-        .output()
-        .expect("run chatdb");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    binary::run(env!("CARGO_BIN_EXE_chatdb"), dir, env, args)
 }
 
 const SECRET: &str = "Qv7-distinctive-Secret";

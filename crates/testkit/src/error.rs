@@ -30,6 +30,18 @@ pub enum Error {
     /// A database operation failed.
     #[error(transparent)]
     Db(#[from] sea_orm::DbErr),
+    /// A query gave no row.
+    #[error("the query {0:?} gave no row")]
+    NoRow(String),
+    /// A value had another type than asked for.
+    #[error("unexpected value: {0:?}")]
+    Value(sea_orm::TryGetError),
+}
+
+impl From<sea_orm::TryGetError> for Error {
+    fn from(e: sea_orm::TryGetError) -> Self {
+        Self::Value(e)
+    }
 }
 
 impl Error {

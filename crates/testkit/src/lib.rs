@@ -20,6 +20,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod binary;
 mod cluster;
 mod error;
 mod postgres;
