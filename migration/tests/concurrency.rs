@@ -1,0 +1,186 @@
+//! Several migrators at once, a migrator that waits for a lock, and one killed while it
+//! waits: each migration is applied exactly once and a killed run leaves nothing half done.
+#![expect(clippy::expect_used, reason = "a test fails loudly on anything unexpected")]
+
+use std::path::Path;
+use std::process::Child;
+use std::time::{Duration, Instant};
+
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, TransactionTrait};
+use testkit::binary::{self, Run};
+use testkit::{Backend, TestDb};
+
+const MIGRATIONS: usize = 3;
+
+fn migration(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
+    binary::run(env!("CARGO_BIN_EXE_migration"), dir, env, args)
+}
+
+fn spawn(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Child {
+    binary::spawn(env!("CARGO_BIN_EXE_migration"), dir, env, args).expect("start a migrator")
+}
+
+async fn count(url: &str, sql: &str) -> i64 {
+    binary::scalar(url, sql).await.expect("query")
+}
+
+/// Runs `n` `up`s at once (after `first` alone) and checks that all succeed and each
+/// migration ran once.
+async fn concurrent_ups(db: &TestDb, n: usize, first: Option<&str>) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let env = [("DATABASE_URL", db.url())];
+    let already = match first {
+        Some(version) => {
+            assert_eq!(migration(dir.path(), &env, &["up", "--to", version]).code, 0);
+            1
+        }
+        None => 0,
+    };
+    let children: Vec<Child> = (0..n).map(|_| spawn(dir.path(), &env, &["up"])).collect();
+    let runs: Vec<Run> = children.into_iter().map(binary::finish).collect();
+
+    for run in &runs {
+        assert_eq!(run.code, 0, "{:?}: {}", db.backend(), run.output());
+    }
+    let applied: usize = runs.iter().map(|r| r.stdout.matches("Applied m2024").count()).sum();
+    assert_eq!(applied, MIGRATIONS - already, "each migration applied by exactly one migrator");
+    assert_eq!(count(db.url(), "SELECT count(*) FROM seaql_migrations").await, MIGRATIONS as i64);
+    assert_eq!(count(db.url(), "SELECT count(*) FROM tenants").await, 4, "admin + 3 samples once");
+}
+
+#[tokio::test]
+async fn six_migrators_at_once_on_postgres_apply_each_migration_once() {
+    concurrent_ups(&TestDb::empty(Backend::Postgres).await.expect("database"), 6, None).await;
+}
+
+#[tokio::test]
+async fn three_migrators_at_once_on_sqlite_wait_for_each_other() {
+    concurrent_ups(&TestDb::empty(Backend::Sqlite).await.expect("database"), 3, None).await;
+    // With the history table in place, only a write lock taken at BEGIN keeps a second
+    // migrator from reading a history that the first is about to change.
+    let at_v1 = TestDb::empty(Backend::Sqlite).await.expect("database");
+    concurrent_ups(&at_v1, 3, Some("m20240101_000001_core_schema")).await;
+}
+
+/// Holds the migration lock (PostgreSQL) or the write lock (SQLite) until dropped.
+async fn hold_the_lock(db: &TestDb) -> (DatabaseConnection, sea_orm::DatabaseTransaction) {
+    let conn = Database::connect(db.url()).await.expect("connect");
+    let txn = conn.begin().await.expect("begin");
+    let sql = match db.backend() {
+        Backend::Postgres => "SELECT pg_advisory_xact_lock(7261636862)",
+        Backend::Sqlite => "CREATE TABLE held_by_a_test (x INTEGER)",
+    };
+    txn.execute_unprepared(sql).await.expect("take the lock");
+    (conn, txn)
+}
+
+#[tokio::test]
+async fn a_migrator_says_it_waits_and_gives_up_after_the_lock_timeout() {
+    for backend in Backend::ALL {
+        let db = TestDb::empty(backend).await.expect("database");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let env = [("DATABASE_URL", db.url())];
+        assert_eq!(migration(dir.path(), &env, &["up", "-n", "1"]).code, 0);
+        let (_conn, _held) = hold_the_lock(&db).await;
+
+        let run = migration(dir.path(), &env, &["up", "--lock-timeout", "1"]);
+
+        assert_eq!(run.code, 1, "{backend:?}: {}", run.output());
+        assert!(run.stderr.contains("Waiting for another migrator"), "{backend:?}: {}", run.stderr);
+        assert!(run.stderr.contains("--lock-timeout"), "{backend:?}: {}", run.stderr);
+    }
+}
+
+#[tokio::test]
+async fn the_statement_timeout_never_cuts_the_wait_for_another_migrator() {
+    let db = TestDb::migrated(Backend::Postgres).await.expect("database");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (conn, held) = hold_the_lock(&db).await;
+    let env = [("DATABASE_URL", db.url()), ("DB_STATEMENT_TIMEOUT", "1")];
+
+    let child = spawn(dir.path(), &env, &["up", "--lock-timeout", "30"]);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    held.commit().await.expect("release the lock");
+    let run = binary::finish(child);
+
+    assert_eq!(run.code, 0, "{}", run.output());
+    assert!(run.stderr.contains("Waiting for another migrator"), "{}", run.stderr);
+    assert!(run.stdout.contains("Nothing to up"), "found the work done: {}", run.stdout);
+    drop(conn);
+}
+
+/// Waits until a backend of the migrator waits for a table lock.
+async fn until_blocked_on_a_table(conn: &DatabaseConnection) {
+    let blocked = "SELECT count(*) FROM pg_stat_activity \
+                   WHERE application_name = 'chatdb' AND wait_event_type = 'Lock'";
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let row = conn
+            .query_one_raw(sea_orm::Statement::from_string(conn.get_database_backend(), blocked))
+            .await
+            .expect("pg_stat_activity")
+            .expect("a row");
+        if row.try_get_by_index::<i64>(0).expect("count") > 0 {
+            return;
+        }
+        assert!(Instant::now() < deadline, "the migrator never blocked on the table lock");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_migrator_killed_while_blocked_inside_v2_leaves_v1_and_the_next_up_finishes() {
+    let db = TestDb::empty(Backend::Postgres).await.expect("database");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let env = [("DATABASE_URL", db.url())];
+    assert_eq!(
+        migration(dir.path(), &env, &["up", "--to", "m20240101_000001_core_schema"]).code,
+        0
+    );
+    let conn = Database::connect(db.url()).await.expect("connect");
+    let blocker = conn.begin().await.expect("begin");
+    blocker
+        .execute_unprepared("LOCK TABLE customers IN ACCESS EXCLUSIVE MODE")
+        .await
+        .expect("lock");
+
+    let mut child = spawn(dir.path(), &env, &["up"]);
+    until_blocked_on_a_table(&conn).await;
+    child.kill().expect("kill -9");
+    let killed = binary::finish(child);
+    blocker.rollback().await.expect("release the table");
+
+    assert_ne!(killed.code, 0);
+    let next = migration(dir.path(), &env, &["up"]);
+    assert_eq!(next.code, 0, "{}", next.output());
+    assert!(
+        next.stdout.contains("Applied m20240201_000001_support_tables"),
+        "V2 was not half done: {}",
+        next.stdout
+    );
+    assert!(next.stdout.contains("3 applied, 0 pending"), "{}", next.stdout);
+}
+
+#[tokio::test]
+async fn a_migrator_killed_while_waiting_on_sqlite_leaves_v1_and_the_next_up_finishes() {
+    let db = TestDb::empty(Backend::Sqlite).await.expect("database");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let env = [("DATABASE_URL", db.url())];
+    assert_eq!(
+        migration(dir.path(), &env, &["up", "--to", "m20240101_000001_core_schema"]).code,
+        0
+    );
+    let (conn, held) = hold_the_lock(&db).await;
+
+    let mut child = spawn(dir.path(), &env, &["up"]);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    child.kill().expect("kill -9");
+    binary::finish(child);
+    held.rollback().await.expect("release");
+    drop(conn);
+
+    assert_eq!(count(db.url(), "SELECT count(*) FROM seaql_migrations").await, 1, "still at V1");
+    let next = migration(dir.path(), &env, &["up"]);
+    assert_eq!(next.code, 0, "{}", next.output());
+    assert!(next.stdout.contains("3 applied, 0 pending"), "{}", next.stdout);
+}
