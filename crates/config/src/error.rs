@@ -6,8 +6,25 @@ pub enum ConfigError {
     #[error(transparent)]
     AppEnv(#[from] crate::app_env::InvalidAppEnv),
     /// The `.env` file could not be read.
-    #[error("could not read .env: {0}; fix or remove the file")]
-    DotEnv(String),
+    #[error("could not read {path}: {reason}; fix or remove the file")]
+    DotEnvUnreadable {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// A line of the `.env` file does not parse; its value is never repeated.
+    #[error(
+        "{path}, line {line} ({variable}): not a valid KEY=value line (an unclosed quote?); fix that line or remove it"
+    )]
+    DotEnvLine {
+        /// The file.
+        path: String,
+        /// The line number, from 1 (0 when it could not be found).
+        line: usize,
+        /// The variable the line sets.
+        variable: String,
+    },
     /// A variable holds a value outside what it accepts.
     #[error("{var}={value:?} is not valid: expected {expected}")]
     Invalid {
@@ -27,6 +44,18 @@ pub enum ConfigError {
         var: String,
         /// The parser's reason.
         reason: String,
+    },
+    /// A URL carries a parameter this configuration does not know.
+    #[error(
+        "{var} has the unknown parameter {parameter:?}; accepted: {accepted}. Fix the spelling or remove it"
+    )]
+    UnknownUrlParameter {
+        /// The variable.
+        var: String,
+        /// The parameter's name.
+        parameter: String,
+        /// Every accepted name.
+        accepted: String,
     },
     /// A URL has a scheme other than PostgreSQL's or SQLite's.
     #[error("{var} has the scheme {scheme:?}; expected postgres://, postgresql:// or sqlite:")]

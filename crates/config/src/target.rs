@@ -24,10 +24,13 @@ pub const USER_VARS: &[&str] = &["ZERODB_POSTGRES_USERNAME", "POSTGRES_USER", "D
 /// See [`HOST_VARS`].
 pub const PASSWORD_VARS: &[&str] =
     &["ZERODB_POSTGRES_PASSWORD", "POSTGRES_PASSWORD", "DB_PASSWORD", "PGPASSWORD"];
-/// `sslmode` variables, before the URL's `sslmode`.
+/// `sslmode` variables, after the URL's `sslmode` (the connection string wins, as in libpq).
 pub const SSL_MODE_VARS: &[&str] = &["DB_SSL_MODE", "ZERODB_POSTGRES_SSL_MODE", "PGSSLMODE"];
-/// Root certificate variables, before the URL's `sslrootcert`.
+/// Root certificate variables, after the URL's `sslrootcert`.
 pub const ROOT_CERT_VARS: &[&str] = &["DB_SSL_ROOT_CERT", "PGSSLROOTCERT"];
+
+/// The parameters a PostgreSQL URL may carry; any other is an error.
+pub const URL_PARAMETERS: &[&str] = &["sslmode", "sslrootcert", "pgbouncer"];
 
 const DEFAULT_HOST: &str = "localhost";
 const DEFAULT_PORT: u16 = 5432;
@@ -195,6 +198,16 @@ fn from_url(env: &Env, app_env: AppEnv, url: &str, source: &Source) -> Result<Ta
                 var: var.clone(),
                 reason: e.to_string(),
             })?;
+            // A misspelt parameter must not silently turn TLS off.
+            if let Some((unknown, _)) =
+                parsed.query_pairs().find(|(k, _)| !URL_PARAMETERS.contains(&k.as_ref()))
+            {
+                return Err(ConfigError::UnknownUrlParameter {
+                    var,
+                    parameter: unknown.into_owned(),
+                    accepted: URL_PARAMETERS.join(", "),
+                });
+            }
             from_parts(env, app_env, Some((&parsed, source)))
         }
         _ => Err(ConfigError::UnsupportedScheme { var, scheme: scheme.to_owned() }),
@@ -279,8 +292,9 @@ fn resolve_ssl_mode(
     from_url: Option<String>,
     url_source: Option<&Source>,
 ) -> Result<Sourced<SslMode>, ConfigError> {
+    // As in libpq, what the connection string says wins over ambient variables.
     let chosen =
-        env.first(SSL_MODE_VARS).or_else(|| from_url.zip(url_source.map(Source::url_part)));
+        from_url.zip(url_source.map(Source::url_part)).or_else(|| env.first(SSL_MODE_VARS));
     let mode = match chosen {
         Some((text, source)) => {
             let mode = text.parse().map_err(|()| ConfigError::Invalid {
@@ -313,7 +327,7 @@ fn resolve_root_cert(
     url_source: Option<&Source>,
 ) -> Result<Option<Sourced<PathBuf>>, ConfigError> {
     let chosen =
-        env.first(ROOT_CERT_VARS).or_else(|| from_url.zip(url_source.map(Source::url_part)));
+        from_url.zip(url_source.map(Source::url_part)).or_else(|| env.first(ROOT_CERT_VARS));
     let Some((path, source)) = chosen else { return Ok(None) };
     let path = PathBuf::from(path);
     if !path.is_file() {

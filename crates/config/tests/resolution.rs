@@ -143,13 +143,20 @@ fn zerodb_variables_win_over_every_other_family() {
 #[test]
 fn sslmode_precedence_and_defaults_per_environment() {
     let url = "postgres://app@db/main?sslmode=verify-ca";
+    let bare = "postgres://app@db/main";
     type Case<'a> = (&'a [(&'a str, &'a str)], SslMode, Source);
     let cases: &[Case] = &[
         (&[("DATABASE_URL", url)], SslMode::VerifyCa, Source::Url("DATABASE_URL".into())),
-        (&[("DATABASE_URL", url), ("PGSSLMODE", "require")], SslMode::Require, var("PGSSLMODE")),
+        // The connection string wins over ambient variables, as in libpq.
+        (
+            &[("DATABASE_URL", url), ("PGSSLMODE", "require"), ("DB_SSL_MODE", "disable")],
+            SslMode::VerifyCa,
+            Source::Url("DATABASE_URL".into()),
+        ),
+        (&[("DATABASE_URL", bare), ("PGSSLMODE", "require")], SslMode::Require, var("PGSSLMODE")),
         (
             &[
-                ("DATABASE_URL", url),
+                ("DATABASE_URL", bare),
                 ("PGSSLMODE", "require"),
                 ("ZERODB_POSTGRES_SSL_MODE", "allow"),
             ],
@@ -158,7 +165,7 @@ fn sslmode_precedence_and_defaults_per_environment() {
         ),
         (
             &[
-                ("DATABASE_URL", url),
+                ("DATABASE_URL", bare),
                 ("ZERODB_POSTGRES_SSL_MODE", "allow"),
                 ("DB_SSL_MODE", "disable"),
             ],
@@ -279,6 +286,13 @@ fn bad_inputs_name_the_variable_and_what_it_accepts_and_never_the_password() {
                 "postgres://app:Zx9-distinctive-Pa55word@db/main?sslmode=strict",
             )],
             &["DATABASE_URL (sslmode)", "verify-ca"],
+        ),
+        (
+            vec![(
+                "DATABASE_URL",
+                "postgres://app:Zx9-distinctive-Pa55word@db/main?sslmde=require",
+            )],
+            &["DATABASE_URL", "\"sslmde\"", "sslmode"],
         ),
         (vec![("DATABASE_URL", &url), ("DB_POOL_SIZE", "lots")], &["DB_POOL_SIZE", "1 to 1000"]),
         (vec![("DATABASE_URL", &url), ("DB_POOL_SIZE", "0")], &["DB_POOL_SIZE"]),
