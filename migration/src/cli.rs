@@ -166,11 +166,7 @@ pub async fn run(
         _ => Duration::ZERO,
     };
     let mut db = config.connect_waiting(wait, true).await?;
-    let scrub = |doing: &'static str| {
-        move |e: DbErr| MigrateError::Database { doing, message: config.scrub(&e.to_string()) }
-    };
-    let history = History::read(&db).await.map_err(scrub("reading the migration history"))?;
-    let stored = Metadata::read(&db).await.map_err(scrub("reading chatdb_metadata"))?;
+    let (history, stored) = read_state(config, &db).await?;
     guard::check(&command, config, &stored, &history)?;
 
     let dry_run = matches!(
@@ -227,10 +223,26 @@ pub async fn run(
     if steps.is_empty() && !json {
         println!("Nothing to {name}: the database is already there");
     }
-    let history = History::read(&db).await.map_err(scrub("reading the migration history"))?;
-    let stored = Metadata::read(&db).await.map_err(scrub("reading chatdb_metadata"))?;
+    let (history, stored) = read_state(config, &db).await?;
     report::status(&history, &stored, &steps, json);
     Ok(())
+}
+
+/// The history and the stored metadata, read in one transaction without a lock.
+async fn read_state(
+    config: &DatabaseConfig,
+    db: &DatabaseConnection,
+) -> Result<(History, Metadata), MigrateError> {
+    let read = async {
+        let txn = config.begin(db).await?;
+        let state = (History::read(&txn).await?, Metadata::read(&txn).await?);
+        txn.commit().await?;
+        Ok(state)
+    };
+    read.await.map_err(|e: DbErr| MigrateError::Database {
+        doing: "reading the migration history",
+        message: config.scrub(&e.to_string()),
+    })
 }
 
 fn goal(steps: Option<u32>, to: Option<String>, default: Goal) -> Goal {

@@ -259,8 +259,8 @@ impl<'a> Runner<'a> {
             DbBackend::Sqlite => self.begin_sqlite().await,
             _ => {
                 let txn = self
-                    .db
-                    .begin()
+                    .config
+                    .begin(self.db)
                     .await
                     .map_err(|e| self.database("starting a transaction", e))?;
                 self.lock_postgres(&txn).await?;

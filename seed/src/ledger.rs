@@ -1,7 +1,7 @@
 //! The seeding ledger: one row per seeding, so that running the same seeding again is a
 //! no-op and `--reset` knows what to remove.
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use serde::{Deserialize, Serialize};
 
 use crate::SeedError;
@@ -52,7 +52,7 @@ pub(crate) const COLUMNS: &str = "fingerprint, preset, sizes, seed, anchor, targ
 
 /// Every recorded seeding. Creates the ledger when it does not exist yet, so a seeding
 /// that follows can record itself.
-pub async fn entries(db: &DatabaseConnection) -> Result<Vec<LedgerEntry>, SeedError> {
+pub async fn entries<C: ConnectionTrait>(db: &C) -> Result<Vec<LedgerEntry>, SeedError> {
     db.execute_unprepared(CREATE).await?;
     let rows = db
         .query_all_raw(Statement::from_string(

@@ -31,9 +31,9 @@ use std::time::Instant;
 use argon2::password_hash::{PasswordHasher, SaltString};
 use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
 use config::{AppEnv, DatabaseConfig};
-use migration::{Migrator, MigratorTraitSelf};
+use migration::history::{History, State};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend};
 use uuid::Uuid;
 
 pub use error::SeedError;
@@ -98,14 +98,15 @@ pub(crate) fn check_environment(
     }
 }
 
-/// Refuses a database with pending migrations.
-pub(crate) async fn check_migrated(db: &DatabaseConnection) -> Result<(), SeedError> {
-    let pending = Migrator::default().get_pending_migrations_read_only(db).await?;
+/// Refuses a database with pending migrations (one a newer release migrated further is
+/// fine: its tables are a superset of what this build writes).
+pub(crate) async fn check_migrated<C: ConnectionTrait>(db: &C) -> Result<(), SeedError> {
+    let history = History::read(db).await?;
+    let pending = history.versions(State::Pending);
     if pending.is_empty() {
         return Ok(());
     }
-    let names: Vec<&str> = pending.iter().map(|m| m.name()).collect();
-    Err(SeedError::NotMigrated(names.join(", ")))
+    Err(SeedError::NotMigrated(pending.join(", ")))
 }
 
 /// Seeds the configured database.
@@ -117,17 +118,19 @@ pub async fn seed(config: &DatabaseConfig, options: &SeedOptions) -> Result<Outc
     let options = &options;
     check_environment(config, options.allow_staging)?;
     let db = config.connect().await?;
-    check_migrated(&db).await?;
+    let txn = config.begin(&db).await?;
+    check_migrated(&txn).await?;
     let fingerprint = fingerprint(options);
     if let Some(done) =
-        ledger::entries(&db).await?.into_iter().find(|e| e.fingerprint == fingerprint)
+        ledger::entries(&txn).await?.into_iter().find(|e| e.fingerprint == fingerprint)
     {
         return Ok(Outcome::AlreadySeeded(Box::new(done)));
     }
     let existing = match options.tenant {
-        Some(id) => Some(existing_tenant(&db, id).await?),
+        Some(id) => Some(existing_tenant(&txn, id).await?),
         None => None,
     };
+    txn.commit().await?;
     let plan = Arc::new(Plan::new(
         run_seed(options),
         options.anchor,
@@ -137,8 +140,10 @@ pub async fn seed(config: &DatabaseConfig, options: &SeedOptions) -> Result<Outc
     ));
     let started = Instant::now();
     let reports = match db.get_database_backend() {
-        DbBackend::Postgres => seed_postgres(&db, &plan, options, &fingerprint, started).await?,
-        _ => seed_sqlite(&db, &plan, options, &fingerprint, started).await?,
+        DbBackend::Postgres => {
+            seed_postgres(config, &db, &plan, options, &fingerprint, started).await?
+        }
+        _ => seed_sqlite(config, &db, &plan, options, &fingerprint, started).await?,
     };
     Ok(Outcome::Seeded(Summary::new(reports, started.elapsed())))
 }
@@ -173,7 +178,7 @@ fn password_hash(seed: u64) -> Result<String, SeedError> {
         .map_err(|e| SeedError::Database(e.to_string()))
 }
 
-async fn existing_tenant(db: &DatabaseConnection, id: Uuid) -> Result<TenantInfo, SeedError> {
+async fn existing_tenant<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<TenantInfo, SeedError> {
     let query = Query::select()
         .column(Alias::new("created_at"))
         .from(Alias::new("tenants"))
@@ -233,6 +238,7 @@ fn count_tag_usage(plan: &Plan, backend: DbBackend) -> String {
 }
 
 async fn seed_postgres(
+    config: &DatabaseConfig,
     db: &DatabaseConnection,
     plan: &Arc<Plan>,
     options: &SeedOptions,
@@ -241,6 +247,10 @@ async fn seed_postgres(
 ) -> Result<Vec<TableReport>, SeedError> {
     let pool = db.get_postgres_connection_pool();
     let mut tx = pool.begin().await?;
+    if config.behind_pgbouncer() {
+        // See `DatabaseConfig::begin`: this transaction is sqlx's own, for COPY.
+        sea_orm::sqlx::raw_sql("DEALLOCATE ALL").execute(&mut *tx).await?;
+    }
     let progress = report::Progress::new(options.progress);
     let mut reports = Vec::new();
     for spec in tables::tables(plan) {
@@ -264,13 +274,14 @@ async fn seed_postgres(
 }
 
 async fn seed_sqlite(
+    config: &DatabaseConfig,
     db: &DatabaseConnection,
     plan: &Arc<Plan>,
     options: &SeedOptions,
     fingerprint: &str,
     started: Instant,
 ) -> Result<Vec<TableReport>, SeedError> {
-    let txn = db.begin().await?;
+    let txn = config.begin(db).await?;
     // A larger page cache and in-memory temporaries speed up index maintenance on large
     // seedings; both last only as long as this connection.
     txn.execute_unprepared("PRAGMA cache_size = -65536").await?;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use chrono::DateTime;
 use config::DatabaseConfig;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseTransaction};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -36,19 +36,19 @@ pub async fn reset(
 ) -> Result<ResetSummary, SeedError> {
     check_environment(config, allow_staging)?;
     let db = config.connect().await?;
-    crate::check_migrated(&db).await?;
-    let entries = ledger::entries(&db).await?;
+    let txn = config.begin(&db).await?;
+    crate::check_migrated(&txn).await?;
+    let entries = ledger::entries(&txn).await?;
     let mut summary = ResetSummary { seedings: entries.len(), ..ResetSummary::default() };
     let mut plans = Vec::new();
     for entry in &entries {
         if let Some(tenant) = &entry.target_tenant {
             let tenant = Uuid::parse_str(tenant).map_err(|e| SeedError::Database(e.to_string()))?;
-            plans.push((entry.clone(), existing_tenant(&db, tenant).await.ok()));
+            plans.push((entry.clone(), existing_tenant(&txn, tenant).await.ok()));
         } else {
             plans.push((entry.clone(), None));
         }
     }
-    let txn = db.begin().await?;
     for (entry, tenant) in plans {
         let created: Vec<Uuid> = serde_json::from_str::<Vec<String>>(&entry.created_tenants)
             .unwrap_or_default()

@@ -22,7 +22,13 @@ pub(crate) async fn run(
             return Err(err.into());
         }
     };
-    let report = health::inspect(&db)
+    let inspected = async {
+        let txn = config.begin(&db).await?;
+        let report = health::inspect(&txn).await?;
+        txn.commit().await?;
+        Ok::<_, migration::DbErr>(report)
+    };
+    let report = inspected
         .await
         .map_err(|e| anyhow::anyhow!(config.scrub(&e.to_string())))
         .context("the database answered the connection but not the inspection")?;
@@ -38,6 +44,12 @@ pub(crate) async fn run(
         (Some(true), None) => println!("tls        yes"),
         (Some(false), _) => println!("tls        no"),
         (None, _) => println!("tls        n/a (embedded SQLite)"),
+    }
+    if !report.migrations_unknown.is_empty() {
+        println!(
+            "migrations {} applied by a newer release, unknown to this build",
+            report.migrations_unknown.join(", ")
+        );
     }
     let pending = &report.migrations_pending;
     if pending.is_empty() {

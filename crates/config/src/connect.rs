@@ -5,7 +5,10 @@ use std::time::Duration;
 
 use sea_orm::sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
-use sea_orm::{DatabaseConnection, SqlxPostgresConnector, SqlxSqliteConnector};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, SqlxPostgresConnector,
+    SqlxSqliteConnector, TransactionTrait,
+};
 
 use crate::{ConfigError, DatabaseConfig, PoolConfig, Target};
 
@@ -127,11 +130,38 @@ impl DatabaseConfig {
         if let Some(cert) = &pg.root_cert {
             options = options.ssl_root_cert(&cert.value);
         }
-        if let Some(timeout) = &self.pool.statement_timeout {
+        if pg.pgbouncer.value {
+            // Every statement gets a fresh name that is never reused; `begin` clears them.
+            options = options.statement_cache_capacity(0);
+        } else if let Some(timeout) = &self.pool.statement_timeout {
+            // A pooler refuses startup options: there `begin` sets the timeout instead.
             let millis = timeout.value.as_millis().to_string();
             options = options.options([("statement_timeout", millis.as_str())]);
         }
         options
+    }
+
+    /// True when the server is a transaction-pooling PgBouncer (`DB_PGBOUNCER`).
+    pub fn behind_pgbouncer(&self) -> bool {
+        matches!(&self.target, Target::Postgres(pg) if pg.pgbouncer.value)
+    }
+
+    /// Starts a transaction, the unit in which the workspace's own code talks to the
+    /// database. Behind a transaction-pooling PgBouncer a server connection is ours only
+    /// inside a transaction, so every statement must run in one; each starts by dropping
+    /// the prepared statements an earlier client left on that server connection (sqlx
+    /// names them per client, so names collide) and by setting the statement timeout,
+    /// which a pooler cannot take when connecting.
+    pub async fn begin(&self, db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+        let txn = db.begin().await?;
+        if self.behind_pgbouncer() {
+            txn.execute_unprepared("DEALLOCATE ALL").await?;
+            if let Some(timeout) = &self.pool.statement_timeout {
+                let sql = format!("SET LOCAL statement_timeout = {}", timeout.value.as_millis());
+                txn.execute_unprepared(&sql).await?;
+            }
+        }
+        Ok(txn)
     }
 
     fn pg_pool_options(&self, pool: &PoolConfig) -> PgPoolOptions {

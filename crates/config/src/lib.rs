@@ -14,6 +14,7 @@
 //! | TLS mode | `DB_SSL_MODE`, `ZERODB_POSTGRES_SSL_MODE`, `PGSSLMODE`, the URL's `sslmode` | `prefer`; `require` in staging/production |
 //! | root certificate | `DB_SSL_ROOT_CERT`, `PGSSLROOTCERT`, the URL's `sslrootcert` | none |
 //! | plain text in production | `DB_ALLOW_INSECURE=true` | refused |
+//! | transaction-pooling PgBouncer | `DB_PGBOUNCER`, the URL's `pgbouncer` | `false` |
 //! | pool | `DB_POOL_SIZE` (20), `DB_POOL_MIN` (5), `DB_POOL_TIMEOUT` (30 s), `DB_POOL_RECYCLE` (1800 s), `DB_CONNECT_TIMEOUT` (5 s), `DB_STATEMENT_TIMEOUT` (none) | |
 //!
 //! A URL wins over parts. Parts are used as soon as any host or database variable is set;
@@ -117,6 +118,7 @@ impl DatabaseConfig {
                 if let Some(cert) = &pg.root_cert {
                     lines.push(line("sslrootcert", &cert.value.display(), &cert.source));
                 }
+                lines.push(line("pgbouncer", &pg.pgbouncer.value, &pg.pgbouncer.source));
             }
             Target::Sqlite(sqlite) => {
                 lines.push("backend = sqlite".to_owned());

@@ -29,6 +29,9 @@ pub const SSL_MODE_VARS: &[&str] = &["DB_SSL_MODE", "ZERODB_POSTGRES_SSL_MODE", 
 /// Root certificate variables, after the URL's `sslrootcert`.
 pub const ROOT_CERT_VARS: &[&str] = &["DB_SSL_ROOT_CERT", "PGSSLROOTCERT"];
 
+/// `true` when the server is a transaction-pooling PgBouncer (or the URL's `pgbouncer=true`).
+pub const PGBOUNCER_VAR: &str = "DB_PGBOUNCER";
+
 /// The parameters a PostgreSQL URL may carry; any other is an error.
 pub const URL_PARAMETERS: &[&str] = &["sslmode", "sslrootcert", "pgbouncer"];
 
@@ -66,6 +69,9 @@ pub struct PostgresTarget {
     pub ssl_mode: Sourced<SslMode>,
     /// CA certificate for verify-ca / verify-full.
     pub root_cert: Option<Sourced<PathBuf>>,
+    /// Whether the server is a transaction-pooling PgBouncer (`DB_PGBOUNCER`, or the URL's
+    /// `pgbouncer`): no prepared statement outlives its transaction, no session state.
+    pub pgbouncer: Sourced<bool>,
 }
 
 /// An SQLite database.
@@ -271,7 +277,9 @@ fn from_parts(
     };
     let ssl_mode = resolve_ssl_mode(env, app_env, query("sslmode"), url.map(|(_, s)| s))?;
     let root_cert = resolve_root_cert(env, query("sslrootcert"), url.map(|(_, s)| s))?;
-    let target = PostgresTarget { host, port, database, user, password, ssl_mode, root_cert };
+    let pgbouncer = resolve_pgbouncer(env, query("pgbouncer"), url.map(|(_, s)| s))?;
+    let target =
+        PostgresTarget { host, port, database, user, password, ssl_mode, root_cert, pgbouncer };
     Ok(Target::Postgres(Box::new(target)))
 }
 
@@ -319,6 +327,24 @@ fn resolve_ssl_mode(
         return Err(ConfigError::InsecureInProduction { mode: mode.value, origin: mode.source });
     }
     Ok(mode)
+}
+
+fn resolve_pgbouncer(
+    env: &Env,
+    from_url: Option<String>,
+    url_source: Option<&Source>,
+) -> Result<Sourced<bool>, ConfigError> {
+    let chosen = from_url.zip(url_source.map(Source::url_part)).or_else(|| env.get(PGBOUNCER_VAR));
+    match chosen {
+        Some((text, source)) => {
+            let name = match &source {
+                Source::Url(var) => format!("{var} (pgbouncer)"),
+                other => other.variable().unwrap_or(PGBOUNCER_VAR).to_owned(),
+            };
+            Ok(Sourced::new(crate::parse_bool(&name, &text)?, source))
+        }
+        None => Ok(Sourced::default_value(false)),
+    }
 }
 
 fn resolve_root_cert(

@@ -2,8 +2,8 @@
 
 use std::time::Instant;
 
-use migration::{Migrator, MigratorTraitSelf};
-use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, Statement};
+use migration::history::{History, State};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement};
 use serde::Serialize;
 
 /// The answer of `chatdb check`.
@@ -25,15 +25,19 @@ pub struct Inspection {
     pub migrations_applied: usize,
     /// Migrations pending, by name.
     pub migrations_pending: Vec<String>,
+    /// Migrations applied by a newer release that this build does not know.
+    pub migrations_unknown: Vec<String>,
 }
 
-async fn text(db: &DatabaseConnection, sql: &str) -> Result<Option<String>, DbErr> {
+async fn text<C: ConnectionTrait>(db: &C, sql: &str) -> Result<Option<String>, DbErr> {
     let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql)).await?;
     row.map(|r| r.try_get_by_index::<Option<String>>(0)).transpose().map(Option::flatten)
 }
 
 /// Asks the server about itself, without writing anything (not even the migrations table).
-pub async fn inspect(db: &DatabaseConnection) -> Result<Inspection, DbErr> {
+/// Give it a transaction (`DatabaseConfig::begin`) to work through a transaction-pooling
+/// PgBouncer.
+pub async fn inspect<C: ConnectionTrait>(db: &C) -> Result<Inspection, DbErr> {
     let started = Instant::now();
     db.query_one_raw(Statement::from_string(db.get_database_backend(), "SELECT 1")).await?;
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -48,12 +52,11 @@ pub async fn inspect(db: &DatabaseConnection) -> Result<Inspection, DbErr> {
         }
         _ => ("sqlite", text(db, "SELECT sqlite_version()").await?.unwrap_or_default(), None, None),
     };
-    let migrations = Migrator::default().get_migration_with_status_read_only(db).await?;
-    let migrations_pending: Vec<String> = migrations
-        .iter()
-        .filter(|m| m.status() == migration::MigrationStatus::Pending)
-        .map(|m| m.name().to_owned())
-        .collect();
+    let history = History::read(db).await?;
+    let migrations_pending: Vec<String> =
+        history.versions(State::Pending).into_iter().map(str::to_owned).collect();
+    let migrations_unknown: Vec<String> =
+        history.versions(State::Unknown).into_iter().map(str::to_owned).collect();
     Ok(Inspection {
         reachable: true,
         backend,
@@ -61,7 +64,8 @@ pub async fn inspect(db: &DatabaseConnection) -> Result<Inspection, DbErr> {
         tls,
         tls_version,
         latency_ms,
-        migrations_applied: migrations.len() - migrations_pending.len(),
+        migrations_applied: history.count(State::Applied),
         migrations_pending,
+        migrations_unknown,
     })
 }

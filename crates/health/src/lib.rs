@@ -17,7 +17,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde::Serialize;
 
 pub use inspect::{Inspection, inspect};
@@ -47,10 +47,11 @@ impl Health {
     }
 }
 
-/// Runs `SELECT 1`, giving up after `timeout`.
+/// Runs `SELECT 1`, giving up after `timeout`. The probe is a simple-protocol query (no
+/// prepared statement), so it works through a transaction-pooling PgBouncer as it is.
 pub async fn check(db: &DatabaseConnection, timeout: Duration) -> Health {
     let started = Instant::now();
-    let probe = db.query_one_raw(Statement::from_string(db.get_database_backend(), "SELECT 1"));
+    let probe = db.execute_unprepared("SELECT 1");
     match tokio::time::timeout(timeout, probe).await {
         Ok(Ok(_)) => Health {
             status: "ok",

@@ -179,7 +179,7 @@ fn bin_dir() -> Result<PathBuf, Error> {
 }
 
 /// `initdb` refuses root: as root, run the cluster as the `postgres` user.
-fn service_user_if_root() -> Result<Option<(String, u32, u32)>, Error> {
+pub(crate) fn service_user_if_root() -> Result<Option<(String, u32, u32)>, Error> {
     let uid = fs::metadata("/proc/self").map(|m| m.uid()).unwrap_or(u32::MAX);
     if uid != 0 {
         return Ok(None);
@@ -207,7 +207,7 @@ fn command(user: Option<&str>, program: &Path) -> Command {
     }
 }
 
-fn run(user: Option<&str>, program: &Path, args: &[&str]) -> Result<(), Error> {
+pub(crate) fn run(user: Option<&str>, program: &Path, args: &[&str]) -> Result<(), Error> {
     let mut cmd = command(user, program);
     cmd.args(args).stdin(Stdio::null());
     let output = cmd.output().map_err(Error::io(format!("running {}", program.display())))?;
@@ -224,7 +224,7 @@ fn run(user: Option<&str>, program: &Path, args: &[&str]) -> Result<(), Error> {
     })
 }
 
-fn free_port() -> Result<u16, Error> {
+pub(crate) fn free_port() -> Result<u16, Error> {
     let listener = TcpListener::bind("127.0.0.1:0").map_err(Error::io("finding a free port"))?;
     Ok(listener.local_addr().map_err(Error::io("finding a free port"))?.port())
 }
@@ -255,8 +255,9 @@ while sleep 1; do
     alive=0
     for f in "$dir"/clients/*; do [ -e "$f" ] && kill -0 "${{f##*/}}" 2>/dev/null && alive=1; done
     if [ "$alive" = 0 ]; then
+      [ -f "$dir/pgbouncer.pid" ] && kill "$(cat "$dir/pgbouncer.pid")" 2>/dev/null
       {stop} -D "$dir/cluster" -m immediate stop
-      rm -rf "$dir/cluster" "$dir/port" "$dir/server.log"
+      rm -rf "$dir/cluster" "$dir/port" "$dir/server.log" "$dir"/pgbouncer.*
       exit 0
     fi
     exec 9>&-; idle=0

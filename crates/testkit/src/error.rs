@@ -8,6 +8,9 @@ pub enum Error {
          the tests may create databases"
     )]
     NoPostgres(String),
+    /// No PgBouncer for the tests that go through one.
+    #[error("no PgBouncer for the tests: {0}")]
+    NoPgBouncer(String),
     /// A command of the PostgreSQL tool chain failed.
     #[error("`{command}` failed: {output}")]
     Command {

@@ -23,6 +23,7 @@
 pub mod binary;
 mod cluster;
 mod error;
+mod pgbouncer;
 mod postgres;
 mod schema_dump;
 mod sqlite;
@@ -31,6 +32,7 @@ mod tls;
 use sea_orm::DatabaseConnection;
 
 pub use error::Error;
+pub use pgbouncer::pgbouncer_url;
 pub use schema_dump::schema_dump;
 pub use tls::{TlsServer, tls_server};
 

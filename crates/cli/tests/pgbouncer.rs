@@ -1,0 +1,78 @@
+//! Everything through a transaction-pooling PgBouncer, as hosted PostgreSQL offers it:
+//! concurrent migrators, `check`, `health serve` and `seed`, with `?pgbouncer=true`.
+#![expect(clippy::expect_used, reason = "a test fails loudly on anything unexpected")]
+
+mod common;
+
+use common::{Server, chatdb};
+use testkit::binary::{self, Run};
+use testkit::{Backend, TestDb, pgbouncer_url};
+
+fn through_pgbouncer(db: &TestDb) -> String {
+    format!("{}?pgbouncer=true", pgbouncer_url(db.url()).expect("PgBouncer"))
+}
+
+#[tokio::test]
+async fn six_migrators_at_once_through_pgbouncer_apply_each_migration_once() {
+    let db = TestDb::empty(Backend::Postgres).await.expect("database");
+    let url = through_pgbouncer(&db);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let env = [("DATABASE_URL", url.as_str())];
+
+    let children: Vec<_> = (0..6)
+        .map(|_| {
+            binary::spawn(env!("CARGO_BIN_EXE_chatdb"), dir.path(), &env, &["migrate", "up"])
+                .expect("start a migrator")
+        })
+        .collect();
+    let runs: Vec<Run> = children.into_iter().map(binary::finish).collect();
+
+    for run in &runs {
+        assert_eq!(run.code, 0, "{}", run.output());
+    }
+    let applied: usize = runs.iter().map(|r| r.stdout.matches("Applied m2024").count()).sum();
+    assert_eq!(applied, 3, "each migration applied once");
+    let count: i64 =
+        binary::scalar(db.url(), "SELECT count(*) FROM seaql_migrations").await.expect("count");
+    assert_eq!(count, 3);
+}
+
+#[tokio::test]
+async fn check_health_and_seed_work_through_pgbouncer() {
+    let db = TestDb::migrated(Backend::Postgres).await.expect("database");
+    let url = through_pgbouncer(&db);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let env = [("DATABASE_URL", url.as_str()), ("DB_STATEMENT_TIMEOUT", "30")];
+
+    let config = chatdb(dir.path(), &env, &["config"]);
+    assert!(
+        config.stdout.contains("pgbouncer = true (from the URL in DATABASE_URL)"),
+        "{}",
+        config.stdout
+    );
+
+    let checks: Vec<_> = (0..4)
+        .map(|_| {
+            binary::spawn(env!("CARGO_BIN_EXE_chatdb"), dir.path(), &env, &["check"])
+                .expect("check")
+        })
+        .collect();
+    for run in checks.into_iter().map(binary::finish) {
+        assert_eq!(run.code, 0, "{}", run.output());
+        assert!(run.stdout.contains("3 applied, none pending"), "{}", run.stdout);
+    }
+
+    let server = Server::start(&env);
+    for _ in 0..5 {
+        let response = server.get("/health/db");
+        assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    }
+
+    let seed = chatdb(dir.path(), &env, &["seed", "--tenants", "2", "--messages", "300"]);
+    assert_eq!(seed.code, 0, "{}", seed.output());
+    let again = chatdb(dir.path(), &env, &["seed", "--tenants", "2", "--messages", "300"]);
+    assert!(again.stdout.contains("Already seeded"), "{}", again.output());
+    let messages: i64 =
+        binary::scalar(db.url(), "SELECT count(*) FROM messages").await.expect("count");
+    assert!(messages >= 300, "{messages}");
+}
