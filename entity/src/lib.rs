@@ -32,6 +32,7 @@
 pub mod enums;
 pub mod json;
 pub mod numeric;
+pub mod schema;
 mod triggers;
 
 pub mod audit_logs;

@@ -107,8 +107,6 @@ performance_metrics.period_start timestamp with time zone NOT NULL
 performance_metrics.period_end timestamp with time zone NOT NULL
 performance_metrics.metadata jsonb NOT NULL DEFAULT '{}'::jsonb
 performance_metrics.created_at timestamp with time zone NOT NULL DEFAULT now()
-seaql_migrations.version character varying NOT NULL
-seaql_migrations.applied_at bigint(64,0) NOT NULL
 subscriptions.id uuid NOT NULL DEFAULT gen_random_uuid()
 subscriptions.tenant_id uuid NOT NULL
 subscriptions.plan_type text NOT NULL DEFAULT 'FREE'::text
@@ -260,7 +258,6 @@ performance_metrics performance_metrics_metadata_check CHECK ((jsonb_typeof(meta
 performance_metrics performance_metrics_pkey PRIMARY KEY (id)
 performance_metrics performance_metrics_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id) ON DELETE CASCADE
 performance_metrics performance_metrics_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE SET NULL
-seaql_migrations seaql_migrations_pkey PRIMARY KEY (version)
 subscriptions subscriptions_amount_check CHECK ((amount >= (0)::numeric))
 subscriptions subscriptions_check CHECK ((current_period_end > current_period_start))
 subscriptions subscriptions_currency_check CHECK (((currency)::text ~ '^[A-Z]{3}$'::text))
@@ -382,7 +379,6 @@ CREATE INDEX idx_webhooks_updated_by ON public.webhooks USING btree (updated_by)
 CREATE UNIQUE INDEX messages_pkey ON public.messages USING btree (id)
 CREATE UNIQUE INDEX notification_settings_pkey ON public.notification_settings USING btree (id)
 CREATE UNIQUE INDEX performance_metrics_pkey ON public.performance_metrics USING btree (id)
-CREATE UNIQUE INDEX seaql_migrations_pkey ON public.seaql_migrations USING btree (version)
 CREATE UNIQUE INDEX subscriptions_pkey ON public.subscriptions USING btree (id)
 CREATE UNIQUE INDEX tags_pkey ON public.tags USING btree (id)
 CREATE UNIQUE INDEX tenants_pkey ON public.tenants USING btree (id)

@@ -210,7 +210,6 @@ table performance_metrics: CREATE TABLE performance_metrics (
     PRIMARY KEY (id),
     CHECK (period_end >= period_start)
 )
-table seaql_migrations: CREATE TABLE "seaql_migrations" ( "version" varchar NOT NULL PRIMARY KEY, "applied_at" integer NOT NULL )
 table subscriptions: CREATE TABLE subscriptions (
     id BLOB NOT NULL CHECK (typeof(id) = 'blob' AND length(id) = 16),
     tenant_id BLOB NOT NULL CHECK (typeof(tenant_id) = 'blob' AND length(tenant_id) = 16) REFERENCES tenants (id) ON DELETE CASCADE,

@@ -3,6 +3,7 @@
 
 mod guard;
 mod report;
+mod validate;
 
 use std::time::Duration;
 
@@ -73,6 +74,20 @@ pub enum MigrateCommand {
         #[arg(long)]
         exit_code: bool,
     },
+    /// Compare the live schema with the committed snapshot and with the entity crate.
+    #[command(long_about = "Compare the live schema with the snapshot this build was made with \
+        (migration/schema/*.sql: tables, columns, types, nullability, defaults, constraints, \
+        indexes, triggers, functions, comments) and with the entity crate (every entity maps \
+        a table, every column exists with a compatible type and nullability, every table has \
+        an entity). Read-only, takes no lock. Exit 1 on any difference, or when migrations \
+        are pending.")]
+    Validate,
+    /// Schema snapshots.
+    Schema {
+        /// What to do with the schema.
+        #[command(subcommand)]
+        command: SchemaCommand,
+    },
     /// Drop every table of the database, then apply all migrations.
     #[command(long_about = "Drop every table and function of the database, whether a \
         migration created it or not, then apply all migrations. All data is lost. Refused \
@@ -112,6 +127,19 @@ pub enum MigrateCommand {
     },
 }
 
+/// What to do with the schema.
+#[derive(Clone, Debug, Subcommand)]
+pub enum SchemaCommand {
+    /// Print the database's schema in the snapshot format (or write it to a file).
+    #[command(after_help = "Example (after an intended change, against a database at head):\n  \
+        migration schema dump --out migration/schema/sqlite.sql")]
+    Dump {
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<std::path::PathBuf>,
+    },
+}
+
 /// Permission to destroy data where it is real.
 #[derive(Clone, Debug, Args)]
 pub struct Force {
@@ -134,6 +162,8 @@ impl MigrateCommand {
             Self::Up { .. } => "up",
             Self::Down { .. } => "down",
             Self::Status { .. } => "status",
+            Self::Validate => "validate",
+            Self::Schema { .. } => "schema dump",
             Self::Fresh { .. } => "fresh",
             Self::Refresh { .. } => "refresh",
             Self::Reset { .. } => "reset",
@@ -147,7 +177,7 @@ impl MigrateCommand {
             | Self::Fresh { lock, .. }
             | Self::Refresh { lock, .. }
             | Self::Reset { lock, .. } => Duration::from_secs(lock.lock_timeout),
-            Self::Status { .. } => DEFAULT_LOCK_TIMEOUT,
+            Self::Status { .. } | Self::Validate | Self::Schema { .. } => DEFAULT_LOCK_TIMEOUT,
         }
     }
 }
@@ -166,6 +196,13 @@ pub async fn run(
         _ => Duration::ZERO,
     };
     let mut db = config.connect_waiting(wait, true).await?;
+    match &command {
+        MigrateCommand::Validate => return validate::validate(config, &db, json).await,
+        MigrateCommand::Schema { command: SchemaCommand::Dump { out } } => {
+            return validate::dump(config, &db, out.as_deref()).await;
+        }
+        _ => {}
+    }
     let (history, stored) = read_state(config, &db).await?;
     guard::check(&command, config, &stored, &history)?;
 
@@ -214,6 +251,7 @@ pub async fn run(
         MigrateCommand::Reset { .. } => {
             runner.run(Direction::Down, &Goal::All, false, &mut print_step).await?
         }
+        MigrateCommand::Validate | MigrateCommand::Schema { .. } => Vec::new(),
     };
     if let Some(recorded) = recorded {
         let statements = recorded.lock().map(|s| s.clone()).unwrap_or_default();

@@ -34,6 +34,7 @@ pub mod metadata;
 mod migrate_error;
 mod password;
 pub mod runner;
+pub mod schema;
 pub mod seeded_ids;
 
 mod m20240101_000001_core_schema;

@@ -78,6 +78,25 @@ pub enum MigrateError {
         /// Which.
         versions: String,
     },
+    /// `validate` found the database different from the snapshot or the entities.
+    #[error(
+        "the schema has drifted: {differences} difference(s) from the snapshot, {mismatches} entity mismatch(es), listed above; \
+         fix the database with a new migration (or the entities), never by hand"
+    )]
+    Drift {
+        /// Objects that differ from the snapshot.
+        differences: usize,
+        /// Places where the entities disagree.
+        mismatches: usize,
+    },
+    /// A file could not be written.
+    #[error("could not write {path}: {message}; check the path and its permissions")]
+    Write {
+        /// The file.
+        path: String,
+        /// Why.
+        message: String,
+    },
     /// A database error outside any migration.
     #[error("database error while {doing}: {message}")]
     Database {

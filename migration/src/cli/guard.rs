@@ -30,7 +30,11 @@ pub(super) fn check(
             }
             return Ok(());
         }
-        MigrateCommand::Status { .. } => return Ok(()),
+        MigrateCommand::Status { .. }
+        | MigrateCommand::Validate
+        | MigrateCommand::Schema { .. } => {
+            return Ok(());
+        }
         MigrateCommand::Down { force, steps, to, .. } if !force.force => {
             let goal = super::goal(*steps, to.clone(), Goal::Steps(1));
             let versions = plan(history, Direction::Down, &goal);
