@@ -11,6 +11,7 @@ use clap::{Args, Subcommand};
 use config::{DatabaseConfig, Target};
 use sea_orm_migration::sea_orm::{DatabaseConnection, DbErr};
 
+use crate::backup;
 use crate::history::{History, State};
 use crate::metadata::Metadata;
 use crate::runner::{DEFAULT_LOCK_TIMEOUT, Direction, Goal, Runner};
@@ -61,9 +62,9 @@ pub enum MigrateCommand {
         /// Roll back in a transaction, print every statement, then undo it: nothing changes.
         #[arg(long)]
         dry_run: bool,
-        /// Permission to run where the data is real.
+        /// Permission to run where the data is real, and the backup taken first.
         #[command(flatten)]
-        force: Force,
+        destructive: Destructive,
         /// How long to wait for another migrator.
         #[command(flatten)]
         lock: LockArgs,
@@ -73,6 +74,25 @@ pub enum MigrateCommand {
         /// Exit with 1 when a migration is pending (for deploy scripts).
         #[arg(long)]
         exit_code: bool,
+    },
+    /// Back the database up: pg_dump's custom format, or an SQLite copy (VACUUM INTO).
+    Backup {
+        /// The file to write (default: DB_BACKUP_DIR/<database>-<time>.dump or .sqlite3).
+        #[arg(long, value_name = "FILE")]
+        out: Option<std::path::PathBuf>,
+    },
+    /// Restore a backup, replacing what the database holds.
+    #[command(long_about = "Restore a backup made by `backup` (or by a destructive command), \
+        replacing every object it holds: whatever was written since is lost. PostgreSQL: \
+        pg_restore --clean in one transaction; SQLite: the file is swapped. Refused unless \
+        --force when APP_ENV or the environment stored in the database is staging or \
+        production; the current state is backed up first unless --no-backup.")]
+    Restore {
+        /// The backup file.
+        file: std::path::PathBuf,
+        /// Permission to run where the data is real, and the backup taken first.
+        #[command(flatten)]
+        destructive: Destructive,
     },
     /// Compare the live schema with the committed snapshot and with the entity crate.
     #[command(long_about = "Compare the live schema with the snapshot this build was made with \
@@ -94,9 +114,9 @@ pub enum MigrateCommand {
         unless --force when APP_ENV or the environment stored in the database is staging \
         or production.")]
     Fresh {
-        /// Permission to run where the data is real.
+        /// Permission to run where the data is real, and the backup taken first.
         #[command(flatten)]
-        force: Force,
+        destructive: Destructive,
         /// How long to wait for another migrator.
         #[command(flatten)]
         lock: LockArgs,
@@ -106,9 +126,9 @@ pub enum MigrateCommand {
         them all again. All data in the migrated tables is lost. Refused unless --force when \
         APP_ENV or the environment stored in the database is staging or production.")]
     Refresh {
-        /// Permission to run where the data is real.
+        /// Permission to run where the data is real, and the backup taken first.
         #[command(flatten)]
-        force: Force,
+        destructive: Destructive,
         /// How long to wait for another migrator.
         #[command(flatten)]
         lock: LockArgs,
@@ -118,9 +138,9 @@ pub enum MigrateCommand {
         empty database. All data in the migrated tables is lost. Refused unless --force when \
         APP_ENV or the environment stored in the database is staging or production.")]
     Reset {
-        /// Permission to run where the data is real.
+        /// Permission to run where the data is real, and the backup taken first.
         #[command(flatten)]
-        force: Force,
+        destructive: Destructive,
         /// How long to wait for another migrator.
         #[command(flatten)]
         lock: LockArgs,
@@ -140,12 +160,15 @@ pub enum SchemaCommand {
     },
 }
 
-/// Permission to destroy data where it is real.
+/// Permission to destroy data where it is real, and the backup taken before.
 #[derive(Clone, Debug, Args)]
-pub struct Force {
+pub struct Destructive {
     /// Run even in staging or production, where this destroys real data.
     #[arg(long)]
     pub force: bool,
+    /// Do not back the database up first (DB_BACKUP_DIR, default ./backups).
+    #[arg(long)]
+    pub no_backup: bool,
 }
 
 /// How long to wait for another migrator.
@@ -163,6 +186,8 @@ impl MigrateCommand {
             Self::Down { .. } => "down",
             Self::Status { .. } => "status",
             Self::Validate => "validate",
+            Self::Backup { .. } => "backup",
+            Self::Restore { .. } => "restore",
             Self::Schema { .. } => "schema dump",
             Self::Fresh { .. } => "fresh",
             Self::Refresh { .. } => "refresh",
@@ -177,7 +202,11 @@ impl MigrateCommand {
             | Self::Fresh { lock, .. }
             | Self::Refresh { lock, .. }
             | Self::Reset { lock, .. } => Duration::from_secs(lock.lock_timeout),
-            Self::Status { .. } | Self::Validate | Self::Schema { .. } => DEFAULT_LOCK_TIMEOUT,
+            Self::Status { .. }
+            | Self::Validate
+            | Self::Schema { .. }
+            | Self::Backup { .. }
+            | Self::Restore { .. } => DEFAULT_LOCK_TIMEOUT,
         }
     }
 }
@@ -210,6 +239,36 @@ pub async fn run(
         command,
         MigrateCommand::Up { dry_run: true, .. } | MigrateCommand::Down { dry_run: true, .. }
     );
+    let safety_copy = match &command {
+        _ if dry_run => None,
+        MigrateCommand::Backup { out } => {
+            let written = backup::backup(config, &db, out.as_deref()).await?;
+            report::backup(&written, json);
+            return Ok(());
+        }
+        MigrateCommand::Down { destructive, .. }
+        | MigrateCommand::Fresh { destructive, .. }
+        | MigrateCommand::Refresh { destructive, .. }
+        | MigrateCommand::Reset { destructive, .. }
+        | MigrateCommand::Restore { destructive, .. }
+            if !destructive.no_backup && guard::destroys_something(&command, &history) =>
+        {
+            let written = backup::backup(config, &db, None).await?;
+            eprintln!("Backed up to {written} first; `restore` it to undo");
+            Some(written)
+        }
+        _ => None,
+    };
+    if let MigrateCommand::Restore { file, .. } = &command {
+        backup::restore(config, db, file).await?;
+        if !json {
+            println!("Restored {}", file.display());
+        }
+        let db = config.connect_single().await?;
+        let (history, stored) = read_state(config, &db).await?;
+        report::status(&history, &stored, &[], safety_copy.as_ref(), json);
+        return Ok(());
+    }
     let recorded = dry_run.then(|| Runner::record_statements(&mut db));
     let mut runner = Runner::new(&db, config);
     runner.lock_timeout = command.lock_timeout();
@@ -228,7 +287,7 @@ pub async fn run(
             runner.run(Direction::Down, &goal, dry_run, &mut print_step).await?
         }
         MigrateCommand::Status { exit_code } => {
-            report::status(&history, &stored, &[], json);
+            report::status(&history, &stored, &[], None, json);
             let pending = history.versions(State::Pending);
             if exit_code && !pending.is_empty() {
                 return Err(MigrateError::Pending {
@@ -251,7 +310,10 @@ pub async fn run(
         MigrateCommand::Reset { .. } => {
             runner.run(Direction::Down, &Goal::All, false, &mut print_step).await?
         }
-        MigrateCommand::Validate | MigrateCommand::Schema { .. } => Vec::new(),
+        MigrateCommand::Validate
+        | MigrateCommand::Schema { .. }
+        | MigrateCommand::Backup { .. }
+        | MigrateCommand::Restore { .. } => Vec::new(),
     };
     if let Some(recorded) = recorded {
         let statements = recorded.lock().map(|s| s.clone()).unwrap_or_default();
@@ -262,7 +324,7 @@ pub async fn run(
         println!("Nothing to {name}: the database is already there");
     }
     let (history, stored) = read_state(config, &db).await?;
-    report::status(&history, &stored, &steps, json);
+    report::status(&history, &stored, &steps, safety_copy.as_ref(), json);
     Ok(())
 }
 

@@ -27,6 +27,7 @@ pub use sea_orm_migration::{MigrationStatus, MigratorTraitSelf};
 pub mod app_env {
     pub use config::{APP_ENV_VAR, AppEnv, InvalidAppEnv};
 }
+pub mod backup;
 pub mod cli;
 mod ddl;
 pub mod history;

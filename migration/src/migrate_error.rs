@@ -89,6 +89,14 @@ pub enum MigrateError {
         /// Places where the entities disagree.
         mismatches: usize,
     },
+    /// `pg_dump`/`pg_restore` is missing, too old, or failed.
+    #[error("{tool} {problem}")]
+    BackupTool {
+        /// The tool.
+        tool: &'static str,
+        /// What is wrong, and the fix.
+        problem: String,
+    },
     /// A file could not be written.
     #[error("could not write {path}: {message}; check the path and its permissions")]
     Write {

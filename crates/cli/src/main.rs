@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use config::{ConfigError, DatabaseConfig};
-use migration::cli::MigrateCommand;
+use migration::cli::{Destructive, MigrateCommand};
 
 /// Operate the support platform's database: see the resolved configuration, check that
 /// the database is reachable, serve a health endpoint, and run migrations.
@@ -27,6 +27,8 @@ use migration::cli::MigrateCommand;
   chatdb health serve --bind 0.0.0.0:8080
   chatdb migrate up                      apply pending migrations
   chatdb --json migrate status
+  chatdb backup --out before-upgrade.dump
+  chatdb restore before-upgrade.dump
   chatdb seed --preset medium            ~100,000 messages of realistic fake data
 
 Exit codes: 0 success, 1 failure (e.g. unreachable database), 2 usage or configuration error."
@@ -58,6 +60,24 @@ enum Command {
     Migrate {
         #[command(subcommand)]
         command: MigrateCommand,
+    },
+    /// Back the database up (as `migrate backup`): pg_dump's custom format, or an SQLite copy.
+    Backup {
+        /// The file to write (default: DB_BACKUP_DIR/<database>-<time>.dump or .sqlite3).
+        #[arg(long, value_name = "FILE")]
+        out: Option<std::path::PathBuf>,
+    },
+    /// Restore a backup, replacing what the database holds (as `migrate restore`).
+    #[command(long_about = "Restore a backup made by `chatdb backup` or by a destructive \
+        migrate command, replacing what the database holds: whatever was written since is \
+        lost. Refused unless --force where the data is real; the current state is backed up \
+        first unless --no-backup.")]
+    Restore {
+        /// The backup file.
+        file: std::path::PathBuf,
+        /// Permission to run where the data is real, and the backup taken first.
+        #[command(flatten)]
+        destructive: Destructive,
     },
     /// Fill the database with realistic, deterministic fake data (as the `seed` binary does).
     #[command(long_about = "Fill the database with realistic, deterministic fake data.\n\n\
@@ -145,16 +165,26 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 Failure::Other(err.into())
             }
         }),
-        Command::Migrate { command } => {
-            migration::cli::run(command, &config, cli.json).await.map_err(|err| {
-                if err.exit_code() == 2 {
-                    Failure::Usage(err.to_string())
-                } else {
-                    Failure::Other(err.into())
-                }
-            })
+        Command::Migrate { command } => migrate(command, &config, cli.json).await,
+        Command::Backup { out } => migrate(MigrateCommand::Backup { out }, &config, cli.json).await,
+        Command::Restore { file, destructive } => {
+            migrate(MigrateCommand::Restore { file, destructive }, &config, cli.json).await
         }
     }
+}
+
+async fn migrate(
+    command: MigrateCommand,
+    config: &DatabaseConfig,
+    json: bool,
+) -> Result<(), Failure> {
+    migration::cli::run(command, config, json).await.map_err(|err| {
+        if err.exit_code() == 2 {
+            Failure::Usage(err.to_string())
+        } else {
+            Failure::Other(err.into())
+        }
+    })
 }
 
 #[cfg(test)]

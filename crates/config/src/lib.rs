@@ -165,6 +165,11 @@ impl DatabaseConfig {
             )),
         }
         lines.push(line(
+            "backup_dir",
+            &migrations.backup_dir.value.display(),
+            &migrations.backup_dir.source,
+        ));
+        lines.push(line(
             "seed_sample_data",
             &migrations.inserts_sample_data(),
             &migrations.seed_sample_data.source,

@@ -6,6 +6,7 @@
 //! | `ADMIN_EMAIL` | the SUPER_ADMIN's e-mail (V1) | `admin@example.com` |
 //! | `ADMIN_PASSWORD` | the SUPER_ADMIN's password, at least 12 characters (V1) | generated in development/test; none (invited) in staging/production |
 //! | `SEED_SAMPLE_DATA` | `true` inserts V3's sample rows in staging/production | `false` |
+//! | `DB_BACKUP_DIR` | where `backup` and the destructive commands put backups | `backups` (in the current directory) |
 
 use serde::Serialize;
 
@@ -17,6 +18,10 @@ pub const ADMIN_EMAIL_VAR: &str = "ADMIN_EMAIL";
 pub const ADMIN_PASSWORD_VAR: &str = "ADMIN_PASSWORD";
 /// `true` inserts the sample data (V3) in staging or production too.
 pub const SEED_SAMPLE_DATA_VAR: &str = "SEED_SAMPLE_DATA";
+/// Where backups go.
+pub const BACKUP_DIR_VAR: &str = "DB_BACKUP_DIR";
+/// Backups go here (relative to the current directory) when `DB_BACKUP_DIR` is not set.
+pub const DEFAULT_BACKUP_DIR: &str = "backups";
 /// The admin's e-mail when `ADMIN_EMAIL` is not set.
 pub const DEFAULT_ADMIN_EMAIL: &str = "admin@example.com";
 /// Shorter `ADMIN_PASSWORD`s are refused.
@@ -34,6 +39,8 @@ pub struct MigrationSettings {
     pub admin_password: Option<Sourced<Secret>>,
     /// Whether V3 inserts its rows in staging and production.
     pub seed_sample_data: Sourced<bool>,
+    /// Where backups go.
+    pub backup_dir: Sourced<std::path::PathBuf>,
 }
 
 /// How V1 gives the SUPER_ADMIN a password.
@@ -63,6 +70,7 @@ impl MigrationSettings {
             admin_email: Sourced::default_value(DEFAULT_ADMIN_EMAIL.to_owned()),
             admin_password: None,
             seed_sample_data: Sourced::default_value(false),
+            backup_dir: Sourced::default_value(DEFAULT_BACKUP_DIR.into()),
         }
     }
 
@@ -100,7 +108,11 @@ impl MigrationSettings {
             }
             None => Sourced::default_value(false),
         };
-        Ok(Self { app_env, admin_email, admin_password, seed_sample_data })
+        let backup_dir = match env.get(BACKUP_DIR_VAR) {
+            Some((dir, source)) => Sourced::new(dir.into(), source),
+            None => Sourced::default_value(DEFAULT_BACKUP_DIR.into()),
+        };
+        Ok(Self { app_env, admin_email, admin_password, seed_sample_data, backup_dir })
     }
 
     /// How V1 sets the SUPER_ADMIN's password.

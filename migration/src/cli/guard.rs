@@ -35,7 +35,7 @@ pub(super) fn check(
         | MigrateCommand::Schema { .. } => {
             return Ok(());
         }
-        MigrateCommand::Down { force, steps, to, .. } if !force.force => {
+        MigrateCommand::Down { destructive, steps, to, .. } if !destructive.force => {
             let goal = super::goal(*steps, to.clone(), Goal::Steps(1));
             let versions = plan(history, Direction::Down, &goal);
             if versions.is_empty() {
@@ -45,14 +45,20 @@ pub(super) fn check(
                 versions.iter().map(|v| format!("{v} ({})", consequence(v))).collect();
             format!("roll back {}", undone.join(", "))
         }
-        MigrateCommand::Fresh { force, .. } if !force.force => {
+        MigrateCommand::Fresh { destructive, .. } if !destructive.force => {
             "drop every table and function of the database, with all their rows".to_owned()
         }
-        MigrateCommand::Refresh { force, .. } if !force.force => {
+        MigrateCommand::Refresh { destructive, .. } if !destructive.force => {
             "roll back every migration and apply it again, losing every row of the migrated tables"
                 .to_owned()
         }
-        MigrateCommand::Reset { force, .. } if !force.force => {
+        MigrateCommand::Restore { destructive, file } if !destructive.force => {
+            format!(
+                "replace the database's contents with {}, losing everything written since",
+                file.display()
+            )
+        }
+        MigrateCommand::Reset { destructive, .. } if !destructive.force => {
             "roll back every migration, dropping every table with all its rows".to_owned()
         }
         _ => return Ok(()),
@@ -81,5 +87,21 @@ fn consequence(version: &str) -> &'static str {
         }
         "m20240101_000001_core_schema" => "drops every core table with all its rows",
         _ => "undoes it",
+    }
+}
+
+/// Whether `command` would destroy anything in a database with `history` (a backup is
+/// pointless otherwise).
+pub(super) fn destroys_something(command: &MigrateCommand, history: &History) -> bool {
+    match command {
+        MigrateCommand::Down { steps, to, .. } => {
+            let goal = super::goal(*steps, to.clone(), Goal::Steps(1));
+            !plan(history, Direction::Down, &goal).is_empty()
+        }
+        MigrateCommand::Refresh { .. } | MigrateCommand::Reset { .. } => {
+            history.count(crate::history::State::Applied) > 0
+        }
+        MigrateCommand::Fresh { .. } | MigrateCommand::Restore { .. } => true,
+        _ => false,
     }
 }

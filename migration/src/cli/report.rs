@@ -3,6 +3,7 @@
 
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
+use crate::backup::Backup;
 use crate::history::{History, State};
 use crate::metadata::Metadata;
 use crate::runner::Step;
@@ -17,7 +18,13 @@ pub(super) fn step(step: &Step, dry_run: bool) {
     println!("{verb} {} ({:.1} ms)", step.migration, step.millis);
 }
 
-pub(super) fn status(history: &History, stored: &Metadata, steps: &[Step], json: bool) {
+pub(super) fn status(
+    history: &History,
+    stored: &Metadata,
+    steps: &[Step],
+    backup: Option<&Backup>,
+    json: bool,
+) {
     let applied = history.count(State::Applied);
     let pending = history.count(State::Pending);
     let unknown = history.count(State::Unknown);
@@ -29,6 +36,7 @@ pub(super) fn status(history: &History, stored: &Metadata, steps: &[Step], json:
             "pending": pending,
             "unknown": unknown,
             "environment": stored.environment,
+            "backup": backup,
         });
         println!("{report}");
         return;
@@ -67,6 +75,14 @@ pub(super) fn dry_run(steps: &[Step], statements: &[String], json: bool) {
     );
     for statement in statements {
         println!("{};", statement.trim_end_matches(';'));
+    }
+}
+
+pub(super) fn backup(backup: &Backup, json: bool) {
+    if json {
+        println!("{}", serde_json::json!({ "backup": backup }));
+    } else {
+        println!("Backed up to {backup}");
     }
 }
 
