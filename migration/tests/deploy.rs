@@ -186,3 +186,31 @@ async fn a_dry_run_prints_the_statements_and_changes_nothing() {
         assert_eq!(count(db.url(), tables).await, 0, "{backend:?}: no table was left behind");
     }
 }
+
+#[test]
+fn a_malformed_dotenv_is_named_by_line_and_variable_and_its_secret_stays_hidden() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let secret = "Qv7-unclosed-Secret";
+    std::fs::write(
+        dir.path().join(".env"),
+        format!("APP_ENV=production\nADMIN_PASSWORD=\"{secret}\n"),
+    )
+    .expect("write .env");
+
+    let run = migration(dir.path(), &[], &["up"]);
+
+    assert_eq!(run.code, 2, "{}", run.output());
+    assert!(run.stderr.contains("line 2 (ADMIN_PASSWORD)"), "{}", run.stderr);
+    assert!(!run.output().contains(secret), "the secret leaked: {}", run.output());
+}
+
+#[test]
+fn up_waits_for_a_database_that_is_not_there_yet_and_says_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let env = [("DATABASE_URL", "postgres://app@127.0.0.1:1/chatdb"), ("DB_CONNECT_TIMEOUT", "1")];
+
+    let run = migration(dir.path(), &env, &["up", "--wait", "2"]);
+
+    assert_eq!(run.code, 1, "{}", run.output());
+    assert!(run.stderr.matches("waiting for the database").count() >= 1, "{}", run.stderr);
+}

@@ -200,3 +200,23 @@ async fn seed_writes_a_summary_once_and_refuses_an_unmigrated_database() {
     assert_eq!(production.code, 2);
     assert!(production.stderr.contains("production"), "{}", production.stderr);
 }
+
+#[tokio::test]
+async fn check_and_seed_still_work_on_a_database_a_newer_release_migrated() {
+    let db = TestDb::migrated(Backend::Sqlite).await.expect("database");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let future = "INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20991231_000001_from_the_future', 0)";
+    testkit::binary::execute(db.url(), future).await.expect("a newer release's row");
+    let env = [("DATABASE_URL", db.url())];
+
+    let check = chatdb(dir.path(), &env, &["check"]);
+    assert_eq!(check.code, 0, "{}", check.output());
+    assert!(
+        check.stdout.contains("from_the_future applied by a newer release"),
+        "{}",
+        check.stdout
+    );
+
+    let seed = chatdb(dir.path(), &env, &["seed", "--tenants", "1", "--messages", "20"]);
+    assert_eq!(seed.code, 0, "{}", seed.output());
+}
