@@ -228,7 +228,7 @@ pub async fn run(
     match &command {
         MigrateCommand::Validate => return validate::validate(config, &db, json).await,
         MigrateCommand::Schema { command: SchemaCommand::Dump { out } } => {
-            return validate::dump(config, &db, out.as_deref()).await;
+            return validate::dump(config, &db, out.as_deref(), json).await;
         }
         _ => {}
     }

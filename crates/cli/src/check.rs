@@ -24,7 +24,7 @@ pub(crate) async fn run(
     };
     let inspected = async {
         let txn = config.begin(&db).await?;
-        let report = health::inspect(&txn).await?;
+        let report = crate::inspect::inspect(&txn).await?;
         txn.commit().await?;
         Ok::<_, migration::DbErr>(report)
     };

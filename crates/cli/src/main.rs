@@ -2,6 +2,7 @@
 //! database, for operators.
 
 mod check;
+mod inspect;
 mod serve;
 
 use std::process::ExitCode;

@@ -1,5 +1,6 @@
-//! Is the database there? A bounded check for load balancers ([`check`], [`router`]) and a
-//! fuller inspection for operators ([`inspect`]).
+//! Is the database there? A bounded check for load balancers ([`check`], [`router`]):
+//! what an application mounts, and nothing heavier (the operator's fuller inspection lives
+//! in `chatdb check`).
 //!
 //! Mount the route in an application's own router:
 //!
@@ -8,8 +9,6 @@
 //! let app = axum::Router::new().merge(health::router(db));
 //! # let _ = app; }
 //! ```
-
-mod inspect;
 
 use std::time::{Duration, Instant};
 
@@ -20,18 +19,36 @@ use axum::{Json, Router};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde::Serialize;
 
-pub use inspect::{Inspection, inspect};
-
 /// How long [`check`] waits before calling the database unreachable.
 pub const CHECK_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Whether the database answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// It answered in time.
+    Ok,
+    /// It did not.
+    Error,
+}
+
+/// The database's side of the answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Connection {
+    /// It answered.
+    Connected,
+    /// It did not.
+    Disconnected,
+}
 
 /// The answer of `GET /health/db`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Health {
     /// `ok` or `error`.
-    pub status: &'static str,
+    pub status: Status,
     /// `connected` or `disconnected`.
-    pub database: &'static str,
+    pub database: Connection,
     /// Round trip of `SELECT 1`, when connected.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latency_ms: Option<f64>,
@@ -43,7 +60,7 @@ pub struct Health {
 impl Health {
     /// Whether the database answered.
     pub fn is_ok(&self) -> bool {
-        self.status == "ok"
+        self.status == Status::Ok
     }
 }
 
@@ -54,8 +71,8 @@ pub async fn check(db: &DatabaseConnection, timeout: Duration) -> Health {
     let probe = db.execute_unprepared("SELECT 1");
     match tokio::time::timeout(timeout, probe).await {
         Ok(Ok(_)) => Health {
-            status: "ok",
-            database: "connected",
+            status: Status::Ok,
+            database: Connection::Connected,
             latency_ms: Some(started.elapsed().as_secs_f64() * 1000.0),
             error: None,
         },
@@ -67,8 +84,8 @@ pub async fn check(db: &DatabaseConnection, timeout: Duration) -> Health {
 
 fn disconnected(reason: &str) -> Health {
     Health {
-        status: "error",
-        database: "disconnected",
+        status: Status::Error,
+        database: Connection::Disconnected,
         latency_ms: None,
         error: Some(reason.to_owned()),
     }

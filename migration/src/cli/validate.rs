@@ -97,6 +97,7 @@ pub(super) async fn dump(
     config: &DatabaseConfig,
     db: &DatabaseConnection,
     out: Option<&Path>,
+    json: bool,
 ) -> Result<(), MigrateError> {
     let read = async {
         let txn = config.begin(db).await?;
@@ -114,8 +115,13 @@ pub(super) async fn dump(
                 path: path.display().to_string(),
                 message: e.to_string(),
             })?;
-            eprintln!("Wrote {}", path.display());
+            if json {
+                println!("{}", serde_json::json!({ "written": path }));
+            } else {
+                eprintln!("Wrote {}", path.display());
+            }
         }
+        None if json => println!("{}", serde_json::json!({ "schema": dump.to_text() })),
         None => print!("{}", dump.to_text()),
     }
     Ok(())

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 /// The answer of `chatdb check`.
 #[derive(Clone, Debug, Serialize)]
-pub struct Inspection {
+pub(crate) struct Inspection {
     /// Always true: an unreachable database is an error instead.
     pub reachable: bool,
     /// `postgres` or `sqlite`.
@@ -37,7 +37,7 @@ async fn text<C: ConnectionTrait>(db: &C, sql: &str) -> Result<Option<String>, D
 /// Asks the server about itself, without writing anything (not even the migrations table).
 /// Give it a transaction (`DatabaseConfig::begin`) to work through a transaction-pooling
 /// PgBouncer.
-pub async fn inspect<C: ConnectionTrait>(db: &C) -> Result<Inspection, DbErr> {
+pub(crate) async fn inspect<C: ConnectionTrait>(db: &C) -> Result<Inspection, DbErr> {
     let started = Instant::now();
     db.query_one_raw(Statement::from_string(db.get_database_backend(), "SELECT 1")).await?;
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
