@@ -10,9 +10,9 @@ use migration::cli::{MigrateCommand, MigrateError, run};
 /// V3 sample data).
 ///
 /// The database comes from the environment (and .env): DATABASE_URL, or PostgreSQL parts
-/// such as ZERODB_POSTGRES_HOST, or in development and test an SQLite file in the
-/// workspace's data/ directory. APP_ENV (development, test, staging, production) guards
-/// destructive commands. Exit codes: 0 done, 1 failed, 2 usage or configuration error.
+/// such as ZERODB_POSTGRES_HOST, or in development and test an SQLite file in data/ next
+/// to .env (else in the current directory). APP_ENV (development, test, staging,
+/// production) and the environment the database recorded guard destructive commands. Exit codes: 0 done, 1 failed, 2 usage or configuration error.
 #[derive(Parser)]
 #[command(
     version,

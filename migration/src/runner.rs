@@ -51,11 +51,21 @@ pub enum Goal {
     To(String),
 }
 
+/// What a step did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// The migration was applied.
+    Applied,
+    /// The migration was rolled back.
+    RolledBack,
+}
+
 /// One migration applied or rolled back.
 #[derive(Clone, Debug, Serialize)]
 pub struct Step {
-    /// `applied` or `rolled_back`.
-    pub action: &'static str,
+    /// What happened.
+    pub action: Action,
     /// The migration.
     pub migration: String,
     /// How long it took.
@@ -219,7 +229,7 @@ impl<'a> Runner<'a> {
             migration: version.clone(),
             message: self.config.scrub(&describe(&e)),
         })?;
-        let action = if direction == Direction::Up { "applied" } else { "rolled_back" };
+        let action = if direction == Direction::Up { Action::Applied } else { Action::RolledBack };
         Ok(Some(Step { action, migration: version, millis: started.elapsed().as_secs_f64() * 1e3 }))
     }
 

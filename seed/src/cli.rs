@@ -96,6 +96,7 @@ impl SeedArgs {
                 problem: "must be at least 1 (or use --tenant ID)".into(),
             });
         }
+        sizes.check()?;
         if sizes.tags_per_tenant > 999 {
             return Err(SeedError::Usage {
                 flag: "--tags",

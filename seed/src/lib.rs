@@ -116,6 +116,7 @@ pub async fn seed(config: &DatabaseConfig, options: &SeedOptions) -> Result<Outc
         options.sizes.tenants = 0;
     }
     let options = &options;
+    options.sizes.check()?;
     check_environment(config, options.allow_staging)?;
     let db = config.connect().await?;
     let txn = config.begin(&db).await?;
@@ -157,7 +158,9 @@ fn run_seed(options: &SeedOptions) -> u64 {
         value = ids::mix(value ^ u64::from(byte));
     }
     if let Some(tenant) = options.tenant {
-        value = ids::mix(value ^ (tenant.as_u128() as u64));
+        // The whole id: tenants that share their low 64 bits are still different seedings.
+        let bits = tenant.as_u128();
+        value = ids::mix(ids::mix(value ^ (bits >> 64) as u64) ^ bits as u64);
     }
     value
 }

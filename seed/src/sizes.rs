@@ -65,6 +65,26 @@ impl Preset {
 }
 
 impl Sizes {
+    /// Refuses sizes that cannot be honoured (rather than quietly writing fewer rows).
+    pub fn check(&self) -> Result<(), crate::SeedError> {
+        let refuse = |flag, problem: &str| {
+            Err(crate::SeedError::Usage { flag, problem: problem.to_owned() })
+        };
+        if self.messages > 0 && self.conversations == 0 {
+            return refuse(
+                "--messages",
+                "messages belong to conversations: raise --conversations or set --messages 0",
+            );
+        }
+        if self.conversations > 0 && self.customers == 0 {
+            return refuse(
+                "--conversations",
+                "conversations belong to customers: raise --customers or set --conversations 0 (and --messages 0)",
+            );
+        }
+        Ok(())
+    }
+
     /// Total rows the seeding writes, for progress.
     pub fn total_rows(&self) -> u64 {
         [

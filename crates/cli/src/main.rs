@@ -16,7 +16,7 @@ use migration::cli::{Destructive, MigrateCommand};
 ///
 /// The database comes from the environment and .env: DATABASE_URL or POSTGRES_URL, else
 /// PostgreSQL parts (ZERODB_POSTGRES_*, POSTGRES_*, DB_*, PG*), else in development and test
-/// an SQLite file in the workspace's data/ directory. `chatdb config` shows what was chosen
+/// an SQLite file in data/ next to .env (else in the current directory). `chatdb config` shows what was chosen
 /// and why.
 #[derive(Parser)]
 #[command(

@@ -1,7 +1,7 @@
 //! The variables a configuration is built from, and where each came from.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::ConfigError;
 use crate::source::Source;
@@ -11,25 +11,35 @@ use crate::source::Source;
 pub struct Env {
     process: HashMap<String, String>,
     dotenv: HashMap<String, String>,
+    /// Where the embedded database and relative paths are anchored.
+    root: PathBuf,
 }
 
 impl Env {
     /// The process environment plus `.env` from the current directory (or the nearest
     /// parent that has one), if any. Real environment variables win over `.env`.
     pub fn load() -> Result<Self, ConfigError> {
-        let found = std::env::current_dir()
-            .ok()
-            .and_then(|dir| dir.ancestors().map(|d| d.join(".env")).find(|f| f.is_file()));
-        let dotenv = match found {
-            Some(path) => read_dotenv(&path)?,
-            None => HashMap::new(),
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        let found = cwd.ancestors().map(|d| d.join(".env")).find(|f| f.is_file());
+        let (dotenv, root) = match found {
+            Some(path) => {
+                (read_dotenv(&path)?, path.parent().map_or(cwd.clone(), Path::to_path_buf))
+            }
+            None => (HashMap::new(), cwd),
         };
-        Ok(Self { process: std::env::vars().collect(), dotenv })
+        Ok(Self { process: std::env::vars().collect(), dotenv, root })
+    }
+
+    /// The project root: the directory of the `.env` that was read, else the current
+    /// directory.
+    pub fn project_root(&self) -> &Path {
+        &self.root
     }
 
     /// The process environment plus the `.env`-style file at `path`.
     pub fn with_dotenv_file(path: &Path) -> Result<Self, ConfigError> {
-        Ok(Self { process: std::env::vars().collect(), dotenv: read_dotenv(path)? })
+        let root = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        Ok(Self { process: std::env::vars().collect(), dotenv: read_dotenv(path)?, root })
     }
 
     /// An environment made of the given variables (for tests and embedding).
@@ -43,6 +53,7 @@ impl Env {
         Self {
             process: own(process.into_iter().collect()),
             dotenv: own(dotenv.into_iter().collect()),
+            root: PathBuf::from("."),
         }
     }
 

@@ -19,7 +19,8 @@
 //!
 //! A URL wins over parts. Parts are used as soon as any host or database variable is set;
 //! each part is taken from the first family that sets it. With neither, development and
-//! test use the embedded SQLite file `data/chatdb-<env>.sqlite3` in the workspace;
+//! test use the embedded SQLite file `data/chatdb-<env>.sqlite3` in the project root (the
+//! directory of `.env`, else the current directory);
 //! staging and production refuse to guess. Every value records where it came from
 //! ([`Source`]); passwords are [`Secret`]s that print as `***`.
 
@@ -50,10 +51,11 @@ pub use source::{Source, Sourced};
 pub use target::{PostgresTarget, Secret, SqliteTarget, Target};
 pub use tls::SslMode;
 
-/// Where the embedded SQLite databases live: `data/` in the workspace.
-pub fn embedded_dir() -> PathBuf {
-    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    crate_dir.ancestors().nth(2).unwrap_or(crate_dir).join("data")
+/// Where the embedded SQLite databases live: `data/` in the project root of `env` (the
+/// directory of its `.env`, else the current directory), found when the binary runs,
+/// never where it was built.
+pub fn embedded_dir(env: &Env) -> PathBuf {
+    env.project_root().join("data")
 }
 
 /// The resolved database configuration.
@@ -77,7 +79,7 @@ impl DatabaseConfig {
 
     /// Resolves from `env`, with the embedded default in the workspace's `data/`.
     pub fn resolve(env: &Env) -> Result<Self, ConfigError> {
-        Self::resolve_with_embedded_dir(env, &embedded_dir())
+        Self::resolve_with_embedded_dir(env, &embedded_dir(env))
     }
 
     /// Resolves from `env`, with the embedded default in `dir`.
@@ -122,7 +124,13 @@ impl DatabaseConfig {
             }
             Target::Sqlite(sqlite) => {
                 lines.push("backend = sqlite".to_owned());
-                lines.push(line("path", &sqlite.path.value, &sqlite.path.source));
+                lines.push(match sqlite.path.source {
+                    Source::Default => format!(
+                        "path = {} (default: data/ in the directory of .env, else the current directory)",
+                        sqlite.path.value
+                    ),
+                    ref source => line("path", &sqlite.path.value, source),
+                });
             }
         }
         let pool = &self.pool;

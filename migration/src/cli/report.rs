@@ -6,14 +6,14 @@ use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use crate::backup::Backup;
 use crate::history::{History, State};
 use crate::metadata::Metadata;
-use crate::runner::Step;
+use crate::runner::{Action, Step};
 
 pub(super) fn step(step: &Step, dry_run: bool) {
     let verb = match (step.action, dry_run) {
-        ("applied", false) => "Applied",
-        ("applied", true) => "Would apply",
-        (_, false) => "Rolled back",
-        (_, true) => "Would roll back",
+        (Action::Applied, false) => "Applied",
+        (Action::Applied, true) => "Would apply",
+        (Action::RolledBack, false) => "Rolled back",
+        (Action::RolledBack, true) => "Would roll back",
     };
     println!("{verb} {} ({:.1} ms)", step.migration, step.millis);
 }
