@@ -22,6 +22,7 @@ use serde::Serialize;
 
 use crate::history::{History, MIGRATIONS_TABLE, State};
 use crate::metadata::Metadata;
+use crate::schema::SEED_LEDGER_TABLE;
 use crate::{MigrateError, Migrator};
 
 /// The advisory lock key every migrator of this schema takes ("rachb" in ASCII).
@@ -255,6 +256,10 @@ impl<'a> Runner<'a> {
         migration: &dyn MigrationTrait,
     ) -> Result<(), DbErr> {
         migration.down(&SchemaManager::new(txn)).await?;
+        if Migrator::names().first().is_some_and(|first| first == migration.name()) {
+            // The database is empty now: a ledger left behind would claim seedings that are gone.
+            txn.execute_unprepared(&format!("DROP TABLE IF EXISTS {SEED_LEDGER_TABLE}")).await?;
+        }
         let delete = Query::delete()
             .from_table(MIGRATIONS_TABLE)
             .and_where(Expr::col("version").eq(migration.name()))

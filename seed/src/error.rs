@@ -21,6 +21,26 @@ pub enum SeedError {
         /// What is wrong.
         problem: String,
     },
+    /// A ledger entry cannot be read; nothing was changed.
+    #[error(
+        "the seeding ledger ({table}) has an entry that cannot be read (fingerprint {fingerprint}: {problem}); \
+         nothing was changed. Fix or delete that row",
+        table = crate::ledger::LEDGER_TABLE
+    )]
+    Ledger {
+        /// The entry.
+        fingerprint: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// Another seeding holds the database for longer than SQLite waits.
+    #[error(
+        "another seeding (or another writer) holds the SQLite database; run again when it has finished"
+    )]
+    Busy,
+    /// The database failed during `--reset`; its transaction was rolled back.
+    #[error("the reset failed and was rolled back, nothing was removed: {0}")]
+    ResetFailed(String),
     /// The database failed; the seeding's transaction was rolled back.
     #[error("seeding failed and was rolled back, nothing was written: {0}")]
     Database(String),
@@ -31,7 +51,7 @@ impl SeedError {
     pub fn exit_code(&self) -> u8 {
         match self {
             Self::Config(e) if !e.is_configuration() => 1,
-            Self::Database(_) => 1,
+            Self::Database(_) | Self::ResetFailed(_) | Self::Busy => 1,
             _ => 2,
         }
     }

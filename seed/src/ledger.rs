@@ -1,15 +1,17 @@
 //! The seeding ledger: one row per seeding, so that running the same seeding again is a
 //! no-op and `--reset` knows what to remove.
 
+use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Func, Query};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use serde::{Deserialize, Serialize};
 
 use crate::SeedError;
 
-/// The ledger table. It belongs to the seeder, not to the schema's migrations.
-pub const LEDGER_TABLE: &str = "chatdb_seed_runs";
+/// The ledger table. It belongs to the seeder, not to the schema's migrations (which drop
+/// it when they empty the database).
+pub const LEDGER_TABLE: &str = migration::schema::SEED_LEDGER_TABLE;
 
-const CREATE: &str = "CREATE TABLE IF NOT EXISTS chatdb_seed_runs (
+pub(crate) const CREATE: &str = "CREATE TABLE IF NOT EXISTS chatdb_seed_runs (
     fingerprint TEXT PRIMARY KEY,
     preset TEXT NOT NULL,
     sizes TEXT NOT NULL,
@@ -50,10 +52,28 @@ pub struct LedgerEntry {
 pub(crate) const COLUMNS: &str = "fingerprint, preset, sizes, seed, anchor, target_tenant, \
     created_tenants, row_counts, seeded_at, duration_ms";
 
-/// Every recorded seeding. Creates the ledger when it does not exist yet, so a seeding
-/// that follows can record itself.
-pub async fn entries<C: ConnectionTrait>(db: &C) -> Result<Vec<LedgerEntry>, SeedError> {
+/// Creates the ledger when it does not exist yet (under the seeding lock, never twice at
+/// once).
+pub(crate) async fn install<C: ConnectionTrait>(db: &C) -> Result<(), SeedError> {
     db.execute_unprepared(CREATE).await?;
+    Ok(())
+}
+
+/// Every recorded seeding (none when there is no ledger yet).
+pub async fn entries<C: ConnectionTrait>(db: &C) -> Result<Vec<LedgerEntry>, SeedError> {
+    let exists = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            match db.get_database_backend() {
+                DbBackend::Sqlite => format!("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '{LEDGER_TABLE}'"),
+                _ => format!("SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tablename = '{LEDGER_TABLE}'"),
+            },
+        ))
+        .await?
+        .is_some();
+    if !exists {
+        return Ok(Vec::new());
+    }
     let rows = db
         .query_all_raw(Statement::from_string(
             db.get_database_backend(),
@@ -77,6 +97,84 @@ pub async fn entries<C: ConnectionTrait>(db: &C) -> Result<Vec<LedgerEntry>, See
         })
         .collect::<Result<_, sea_orm::DbErr>>()
         .map_err(SeedError::from)
+}
+
+impl LedgerEntry {
+    /// An entry with only what identifies its rows (the rest left empty).
+    pub(crate) fn identifying(
+        fingerprint: &str,
+        created_tenants: String,
+        target_tenant: Option<String>,
+    ) -> Self {
+        Self {
+            fingerprint: fingerprint.to_owned(),
+            preset: String::new(),
+            sizes: String::new(),
+            seed: 0,
+            anchor: String::new(),
+            target_tenant,
+            created_tenants,
+            row_counts: String::new(),
+            seeded_at: String::new(),
+            duration_ms: 0,
+        }
+    }
+
+    fn unreadable(&self, problem: String) -> SeedError {
+        SeedError::Ledger { fingerprint: self.fingerprint.clone(), problem }
+    }
+
+    /// The tenants this seeding created.
+    pub(crate) fn created(&self) -> Result<Vec<uuid::Uuid>, SeedError> {
+        let problem = |e: &dyn std::fmt::Display| self.unreadable(format!("created_tenants: {e}"));
+        serde_json::from_str::<Vec<String>>(&self.created_tenants)
+            .map_err(|e| problem(&e))?
+            .iter()
+            .map(|id| uuid::Uuid::parse_str(id).map_err(|e| problem(&e)))
+            .collect()
+    }
+
+    /// The existing tenant this seeding wrote into, if any.
+    pub(crate) fn target(&self) -> Result<Option<uuid::Uuid>, SeedError> {
+        self.target_tenant
+            .as_deref()
+            .map(|id| {
+                uuid::Uuid::parse_str(id)
+                    .map_err(|e| self.unreadable(format!("target_tenant: {e}")))
+            })
+            .transpose()
+    }
+
+    /// The tenants that must still exist for this seeding to count as done.
+    pub(crate) fn tenants(&self) -> Result<Vec<uuid::Uuid>, SeedError> {
+        let mut ids = self.created()?;
+        ids.extend(self.target()?);
+        Ok(ids)
+    }
+
+    /// Whether the seeding's rows are still there (their tenants exist): a ledger entry
+    /// whose tenants are gone claims nothing.
+    pub(crate) async fn still_there<C: ConnectionTrait>(&self, db: &C) -> Result<bool, SeedError> {
+        let ids = self.tenants()?;
+        let query = Query::select()
+            .expr(Func::count(Expr::col(Asterisk)))
+            .from(entity::tenants::Entity)
+            .and_where(Expr::col(entity::tenants::Column::Id).is_in(ids.iter().copied()))
+            .to_owned();
+        let row = db.query_one(&query).await?;
+        let found: i64 = row.map(|r| r.try_get_by_index(0)).transpose()?.unwrap_or(0);
+        Ok(!ids.is_empty() && found == ids.len() as i64)
+    }
+}
+
+/// Forgets the seeding `fingerprint` (its rows are gone).
+pub(crate) async fn forget<C: ConnectionTrait>(db: &C, fingerprint: &str) -> Result<(), SeedError> {
+    let delete = Query::delete()
+        .from_table(Alias::new(LEDGER_TABLE))
+        .and_where(Expr::col(Alias::new("fingerprint")).eq(fingerprint))
+        .to_owned();
+    db.execute(&delete).await?;
+    Ok(())
 }
 
 /// An INSERT of `entry` for SQLite (PostgreSQL uses [`record_postgres`]).

@@ -33,7 +33,7 @@ use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
 use config::{AppEnv, DatabaseConfig};
 use migration::history::{History, State};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, TransactionTrait};
 use uuid::Uuid;
 
 pub use error::SeedError;
@@ -122,9 +122,7 @@ pub async fn seed(config: &DatabaseConfig, options: &SeedOptions) -> Result<Outc
     let txn = config.begin(&db).await?;
     check_migrated(&txn).await?;
     let fingerprint = fingerprint(options);
-    if let Some(done) =
-        ledger::entries(&txn).await?.into_iter().find(|e| e.fingerprint == fingerprint)
-    {
+    if let Some(done) = already_seeded(&txn, &fingerprint).await? {
         return Ok(Outcome::AlreadySeeded(Box::new(done)));
     }
     let existing = match options.tenant {
@@ -144,10 +142,47 @@ pub async fn seed(config: &DatabaseConfig, options: &SeedOptions) -> Result<Outc
         DbBackend::Postgres => {
             seed_postgres(config, &db, &plan, options, &fingerprint, started).await?
         }
-        _ => seed_sqlite(config, &db, &plan, options, &fingerprint, started).await?,
+        _ => seed_sqlite(&db, &plan, options, &fingerprint, started).await?,
     };
-    Ok(Outcome::Seeded(Summary::new(reports, started.elapsed())))
+    match reports {
+        Some(reports) => Ok(Outcome::Seeded(Summary::new(reports, started.elapsed()))),
+        // Another seeding of the same data finished while this one waited for the lock.
+        None => {
+            let txn = config.begin(&db).await?;
+            match already_seeded(&txn, &fingerprint).await? {
+                Some(done) => Ok(Outcome::AlreadySeeded(Box::new(done))),
+                None => Err(SeedError::Busy),
+            }
+        }
+    }
 }
+
+/// The ledger entry of seeding `fingerprint`, if it is recorded and its rows still exist.
+async fn already_seeded<C: ConnectionTrait>(
+    db: &C,
+    fingerprint: &str,
+) -> Result<Option<ledger::LedgerEntry>, SeedError> {
+    let entry = ledger::entries(db).await?.into_iter().find(|e| e.fingerprint == fingerprint);
+    match entry {
+        Some(entry) if entry.still_there(db).await? => Ok(Some(entry)),
+        _ => Ok(None),
+    }
+}
+
+/// Takes the seeding lock in `txn`, creates the ledger if needed, and says whether this
+/// seeding may go ahead: not when another one recorded it meanwhile. A recorded seeding
+/// whose rows are gone is forgotten.
+async fn claim<C: ConnectionTrait>(txn: &C, fingerprint: &str) -> Result<bool, SeedError> {
+    ledger::install(txn).await?;
+    if already_seeded(txn, fingerprint).await?.is_some() {
+        return Ok(false);
+    }
+    ledger::forget(txn, fingerprint).await?;
+    Ok(true)
+}
+
+/// The advisory lock that keeps two seedings of one PostgreSQL database apart.
+const SEED_LOCK_KEY: i64 = 7_261_636_863;
 
 /// The seed of the generated values: the user's seed mixed with everything else that
 /// shapes the data, so different seedings never produce the same ids.
@@ -212,7 +247,8 @@ fn ledger_entry(
         preset: format!("{:?}", options.preset).to_lowercase(),
         sizes: serde_json::to_string(&plan.sizes).unwrap_or_default(),
         seed: options.seed as i64,
-        anchor: options.anchor.to_rfc3339_opts(SecondsFormat::Secs, true),
+        // Full precision: `--reset` regenerates the ids from it.
+        anchor: options.anchor.to_rfc3339_opts(SecondsFormat::AutoSi, true),
         target_tenant: options.tenant.map(|t| t.to_string()),
         created_tenants: serde_json::to_string(&created).unwrap_or_default(),
         row_counts: serde_json::Value::Object(counts).to_string(),
@@ -247,12 +283,15 @@ async fn seed_postgres(
     options: &SeedOptions,
     fingerprint: &str,
     started: Instant,
-) -> Result<Vec<TableReport>, SeedError> {
+) -> Result<Option<Vec<TableReport>>, SeedError> {
     let pool = db.get_postgres_connection_pool();
     let mut tx = pool.begin().await?;
     if config.behind_pgbouncer() {
         // See `DatabaseConfig::begin`: this transaction is sqlx's own, for COPY.
         sea_orm::sqlx::raw_sql("DEALLOCATE ALL").execute(&mut *tx).await?;
+    }
+    if !claim_postgres(&mut tx, fingerprint).await? {
+        return Ok(None);
     }
     let progress = report::Progress::new(options.progress);
     let mut reports = Vec::new();
@@ -273,18 +312,70 @@ async fn seed_postgres(
     ledger::record_postgres(&mut tx, &ledger_entry(plan, options, fingerprint, &reports, started))
         .await?;
     tx.commit().await?;
-    Ok(reports)
+    Ok(Some(reports))
+}
+
+/// [`claim`] on the sqlx connection that COPY needs: the lock (announced when another
+/// seeding holds it), the ledger, the re-check.
+async fn claim_postgres(
+    tx: &mut sea_orm::sqlx::PgConnection,
+    fingerprint: &str,
+) -> Result<bool, SeedError> {
+    use sea_orm::sqlx;
+    let free: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
+        .bind(SEED_LOCK_KEY)
+        .fetch_one(&mut *tx)
+        .await?;
+    if !free {
+        eprintln!("Waiting for another seeding of this database to finish");
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(SEED_LOCK_KEY)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::raw_sql(ledger::CREATE).execute(&mut *tx).await?;
+    let row: Option<(String, Option<String>)> = sqlx::query_as(
+        "SELECT created_tenants, target_tenant FROM chatdb_seed_runs WHERE fingerprint = $1",
+    )
+    .bind(fingerprint)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((created_tenants, target_tenant)) = row else { return Ok(true) };
+    let entry = ledger::LedgerEntry::identifying(fingerprint, created_tenants, target_tenant);
+    let ids = entry.tenants()?;
+    let found: i64 = sqlx::query_scalar("SELECT count(*) FROM tenants WHERE id = ANY($1)")
+        .bind(&ids)
+        .fetch_one(&mut *tx)
+        .await?;
+    if !ids.is_empty() && found == ids.len() as i64 {
+        return Ok(false);
+    }
+    sqlx::query("DELETE FROM chatdb_seed_runs WHERE fingerprint = $1")
+        .bind(fingerprint)
+        .execute(&mut *tx)
+        .await?;
+    Ok(true)
 }
 
 async fn seed_sqlite(
-    config: &DatabaseConfig,
     db: &DatabaseConnection,
     plan: &Arc<Plan>,
     options: &SeedOptions,
     fingerprint: &str,
     started: Instant,
-) -> Result<Vec<TableReport>, SeedError> {
-    let txn = config.begin(db).await?;
+) -> Result<Option<Vec<TableReport>>, SeedError> {
+    // IMMEDIATE: the write lock first, so that a second seeding waits (or is told) instead
+    // of failing half-way.
+    let options_immediate = sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..sea_orm::TransactionOptions::default()
+    };
+    let txn = db.begin_with_options(options_immediate).await.map_err(|e| {
+        if e.to_string().contains("database is locked") { SeedError::Busy } else { e.into() }
+    })?;
+    if !claim(&txn, fingerprint).await? {
+        return Ok(None);
+    }
     // A larger page cache and in-memory temporaries speed up index maintenance on large
     // seedings; both last only as long as this connection.
     txn.execute_unprepared("PRAGMA cache_size = -65536").await?;
@@ -312,5 +403,5 @@ async fn seed_sqlite(
     )))
     .await?;
     txn.commit().await?;
-    Ok(reports)
+    Ok(Some(reports))
 }

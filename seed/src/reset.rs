@@ -34,29 +34,42 @@ pub async fn reset(
     config: &DatabaseConfig,
     allow_staging: bool,
 ) -> Result<ResetSummary, SeedError> {
+    reset_all(config, allow_staging).await.map_err(|e| match e {
+        SeedError::Database(message) => SeedError::ResetFailed(message),
+        other => other,
+    })
+}
+
+async fn reset_all(
+    config: &DatabaseConfig,
+    allow_staging: bool,
+) -> Result<ResetSummary, SeedError> {
     check_environment(config, allow_staging)?;
     let db = config.connect().await?;
     let txn = config.begin(&db).await?;
     crate::check_migrated(&txn).await?;
     let entries = ledger::entries(&txn).await?;
+    if entries.is_empty() {
+        return Ok(ResetSummary::default());
+    }
     let mut summary = ResetSummary { seedings: entries.len(), ..ResetSummary::default() };
     let mut plans = Vec::new();
     for entry in &entries {
-        if let Some(tenant) = &entry.target_tenant {
-            let tenant = Uuid::parse_str(tenant).map_err(|e| SeedError::Database(e.to_string()))?;
-            plans.push((entry.clone(), existing_tenant(&txn, tenant).await.ok()));
-        } else {
-            plans.push((entry.clone(), None));
-        }
+        let tenant = match entry.target()? {
+            // A tenant deleted since took its seeded rows with it; any other failure stops
+            // the reset before anything (the ledger included) is removed.
+            Some(id) => match existing_tenant(&txn, id).await {
+                Ok(tenant) => Some(tenant),
+                Err(SeedError::NoSuchTenant(_)) => None,
+                Err(other) => return Err(other),
+            },
+            None => None,
+        };
+        plans.push((entry.clone(), tenant));
     }
     for (entry, tenant) in plans {
-        let created: Vec<Uuid> = serde_json::from_str::<Vec<String>>(&entry.created_tenants)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|id| Uuid::parse_str(id).ok())
-            .collect();
-        summary.tenants += created.len();
-        delete_ids(&txn, "tenants", &created).await?;
+        let created = entry.created()?;
+        summary.tenants += delete_ids(&txn, "tenants", &created).await? as usize;
         if let Some(tenant) = tenant {
             summary.rows_in_existing_tenants += delete_seeded_rows(&txn, &entry, tenant).await?;
         }
@@ -72,10 +85,12 @@ async fn delete_seeded_rows(
     entry: &LedgerEntry,
     tenant: crate::plan::TenantInfo,
 ) -> Result<u64, SeedError> {
+    let unreadable =
+        |problem: String| SeedError::Ledger { fingerprint: entry.fingerprint.clone(), problem };
     let sizes: Sizes =
-        serde_json::from_str(&entry.sizes).map_err(|e| SeedError::Database(e.to_string()))?;
+        serde_json::from_str(&entry.sizes).map_err(|e| unreadable(format!("sizes: {e}")))?;
     let anchor = DateTime::parse_from_rfc3339(&entry.anchor)
-        .map_err(|e| SeedError::Database(e.to_string()))?
+        .map_err(|e| unreadable(format!("anchor: {e}")))?
         .to_utc();
     let options = crate::SeedOptions {
         preset: crate::Preset::Small,

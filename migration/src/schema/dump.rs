@@ -3,10 +3,12 @@
 
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
 
+/// The seeder's ledger (created by the seeder, dropped when V1 is rolled back).
+pub const SEED_LEDGER_TABLE: &str = "chatdb_seed_runs";
+
 /// Tables that belong to the tools, not to the schema: migration history, the database's
 /// own metadata, the seeder's ledger.
-pub const BOOKKEEPING_TABLES: &[&str] =
-    &["seaql_migrations", "chatdb_metadata", "chatdb_seed_runs"];
+pub const BOOKKEEPING_TABLES: &[&str] = &["seaql_migrations", "chatdb_metadata", SEED_LEDGER_TABLE];
 
 const POSTGRES_QUERIES: &[(&str, &str)] = &[
     (

@@ -9,7 +9,7 @@ mod dump;
 mod entities;
 
 pub use diff::{Difference, differences};
-pub use dump::{BOOKKEEPING_TABLES, SchemaDump};
+pub use dump::{BOOKKEEPING_TABLES, SEED_LEDGER_TABLE, SchemaDump};
 pub use entities::{Mismatch, check_entities};
 
 use sea_orm_migration::sea_orm::DbBackend;
