@@ -29,7 +29,7 @@ async fn schema_at_head_matches_the_committed_snapshot(backend: Backend) {
         committed == dump,
         "the {backend:?} schema at head differs from {}.\n\
          If the migrations changed on purpose, regenerate the snapshots with\n    \
-         UPDATE_SNAPSHOTS=1 cargo nextest run -p e2e schema_snapshot\n\
+         UPDATE_SNAPSHOTS=1 cargo test -p e2e schema_snapshot\n\
          and review the diff. Otherwise a migration changed by accident.\n\
          --- first differing lines ---\n{}",
         path.display(),
