@@ -33,7 +33,7 @@ mod ddl;
 pub mod history;
 pub mod metadata;
 mod migrate_error;
-mod password;
+pub mod password;
 pub mod runner;
 pub mod schema;
 pub mod seeded_ids;
@@ -45,6 +45,12 @@ mod m20240301_000001_sample_data;
 pub use config::{MigrationSettings, SEED_SAMPLE_DATA_VAR};
 pub use m20240301_000001_sample_data::SAMPLE_PASSWORD;
 pub use migrate_error::MigrateError;
+
+/// Recounts `tags.usage_count` from the junction tables (add a `WHERE` to limit it): V2
+/// fills the counts with it, the seeder recounts the tags it wrote.
+pub const RECOUNT_TAG_USAGE: &str = "UPDATE tags SET usage_count = \
+     (SELECT count(*) FROM customer_tags l WHERE l.tag_id = tags.id) + \
+     (SELECT count(*) FROM conversation_tags l WHERE l.tag_id = tags.id)";
 
 /// The workspace's migrations, oldest first, with the settings V1 and V3 read.
 #[derive(Clone, Debug, Default)]

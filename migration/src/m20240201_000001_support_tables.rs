@@ -362,8 +362,5 @@ fn rebuild_tag_lists(dialect: Dialect, table: &str, links: &str, owner: &str) ->
 }
 
 fn count_tag_usage() -> String {
-    "UPDATE tags SET usage_count = \
-     (SELECT count(*) FROM customer_tags l WHERE l.tag_id = tags.id) + \
-     (SELECT count(*) FROM conversation_tags l WHERE l.tag_id = tags.id)"
-        .to_owned()
+    crate::RECOUNT_TAG_USAGE.to_owned()
 }

@@ -1,14 +1,20 @@
-//! Password hashing for the users that migrations create.
+//! Password hashing for the users that migrations (and the seeder) create.
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, SaltString};
 use rand::RngExt;
 use rand::distr::Alphanumeric;
 
-/// An Argon2id hash of `password` as a PHC string (`$argon2id$v=19$…`).
+/// An Argon2id hash of `password` with a random salt, as a PHC string (`$argon2id$v=19$…`).
 pub fn hash(password: &str) -> Result<String, argon2::password_hash::Error> {
-    let salt_bytes: [u8; 16] = rand::rng().random();
-    let salt = SaltString::encode_b64(&salt_bytes)?;
+    let salt: [u8; 16] = rand::rng().random();
+    hash_with_salt(password, &salt)
+}
+
+/// An Argon2id hash of `password` with the given salt: the same inputs give the same
+/// string (the seeder's deterministic rows need that).
+pub fn hash_with_salt(password: &str, salt: &[u8]) -> Result<String, argon2::password_hash::Error> {
+    let salt = SaltString::encode_b64(salt)?;
     Ok(Argon2::default().hash_password(password.as_bytes(), &salt)?.to_string())
 }
 

@@ -38,6 +38,9 @@ pub enum SeedError {
         "another seeding (or another writer) holds the SQLite database; run again when it has finished"
     )]
     Busy,
+    /// Hashing the seeded users' password failed (nothing was written).
+    #[error("could not hash the seeded users' password: {0}")]
+    PasswordHash(String),
     /// The database failed during `--reset`; its transaction was rolled back.
     #[error("the reset failed and was rolled back, nothing was removed: {0}")]
     ResetFailed(String),
@@ -51,7 +54,7 @@ impl SeedError {
     pub fn exit_code(&self) -> u8 {
         match self {
             Self::Config(e) if !e.is_configuration() => 1,
-            Self::Database(_) | Self::ResetFailed(_) | Self::Busy => 1,
+            Self::Database(_) | Self::ResetFailed(_) | Self::Busy | Self::PasswordHash(_) => 1,
             _ => 2,
         }
     }

@@ -28,7 +28,6 @@ mod text;
 use std::sync::Arc;
 use std::time::Instant;
 
-use argon2::password_hash::{PasswordHasher, SaltString};
 use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
 use config::{AppEnv, DatabaseConfig};
 use migration::history::{History, State};
@@ -46,7 +45,7 @@ use plan::{Plan, TenantInfo};
 /// The seed when none is given.
 pub const DEFAULT_SEED: u64 = 42;
 /// The password of every seeded user (development data only).
-pub const SEEDED_PASSWORD: &str = "sample-data-only";
+pub const SEEDED_PASSWORD: &str = migration::SAMPLE_PASSWORD;
 
 /// The time seeded data is anchored to when none is given: all generated times lie before
 /// it, so a seeding is the same whenever it runs.
@@ -206,14 +205,9 @@ fn fingerprint(options: &SeedOptions) -> String {
 
 /// The seeded users' password hash, the same for the same seed.
 fn password_hash(seed: u64) -> Result<String, SeedError> {
-    let salt_bytes: Vec<u8> =
-        (0..2u64).flat_map(|i| ids::mix(seed ^ (i + 1)).to_le_bytes()).collect();
-    let salt =
-        SaltString::encode_b64(&salt_bytes).map_err(|e| SeedError::Database(e.to_string()))?;
-    argon2::Argon2::default()
-        .hash_password(SEEDED_PASSWORD.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| SeedError::Database(e.to_string()))
+    let salt: Vec<u8> = (0..2u64).flat_map(|i| ids::mix(seed ^ (i + 1)).to_le_bytes()).collect();
+    migration::password::hash_with_salt(SEEDED_PASSWORD, &salt)
+        .map_err(|e| SeedError::PasswordHash(e.to_string()))
 }
 
 async fn existing_tenant<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<TenantInfo, SeedError> {
@@ -257,23 +251,31 @@ fn ledger_entry(
     }
 }
 
-/// Recomputes `usage_count` of the seeded tenants' tags from their links.
-fn count_tag_usage(plan: &Plan, backend: DbBackend) -> String {
-    let ids: Vec<String> = plan
-        .tenants
-        .iter()
-        .map(|t| match backend {
-            DbBackend::Postgres => format!("'{}'::uuid", t.id),
-            _ => format!("X'{}'", t.id.simple()),
-        })
-        .collect();
-    format!(
-        "UPDATE tags SET usage_count = \
-         (SELECT count(*) FROM conversation_tags l WHERE l.tag_id = tags.id) + \
-         (SELECT count(*) FROM customer_tags l WHERE l.tag_id = tags.id) \
-         WHERE tenant_id IN ({})",
-        ids.join(", ")
-    )
+/// The seeded tenants, whose tags' usage counts are recounted.
+fn seeded_tenants(plan: &Plan) -> Vec<Uuid> {
+    plan.tenants.iter().map(|t| t.id).collect()
+}
+
+/// Writes every table of `plan` in order with `write`, a progress bar and a report each.
+async fn load_tables(
+    plan: &Arc<Plan>,
+    options: &SeedOptions,
+    mut write: impl AsyncFnMut(&tables::TableSpec, &indicatif::ProgressBar) -> Result<u64, SeedError>,
+) -> Result<Vec<TableReport>, SeedError> {
+    let progress = report::Progress::new(options.progress);
+    let mut reports = Vec::new();
+    for spec in tables::tables(plan) {
+        let bar = progress.table(spec.name, spec.rows);
+        let table_started = Instant::now();
+        let rows = write(&spec, &bar).await?;
+        bar.finish();
+        reports.push(TableReport {
+            table: spec.name,
+            rows,
+            seconds: table_started.elapsed().as_secs_f64(),
+        });
+    }
+    Ok(reports)
 }
 
 async fn seed_postgres(
@@ -293,22 +295,15 @@ async fn seed_postgres(
     if !claim_postgres(&mut tx, fingerprint).await? {
         return Ok(None);
     }
-    let progress = report::Progress::new(options.progress);
-    let mut reports = Vec::new();
-    for spec in tables::tables(plan) {
-        let bar = progress.table(spec.name, spec.rows);
-        let table_started = Instant::now();
-        let rows = load::copy_table(&mut tx, &spec, plan, &bar).await?;
-        bar.finish();
-        reports.push(TableReport {
-            table: spec.name,
-            rows,
-            seconds: table_started.elapsed().as_secs_f64(),
-        });
-    }
-    // The statement names only ids this seeding generated.
-    let usage = sea_orm::sqlx::AssertSqlSafe(count_tag_usage(plan, DbBackend::Postgres));
-    sea_orm::sqlx::query(usage).execute(&mut *tx).await?;
+    let reports = load_tables(plan, options, async |spec, bar| {
+        load::copy_table(&mut tx, spec, plan, bar).await
+    })
+    .await?;
+    let recount = format!("{} WHERE tenant_id = ANY($1)", migration::RECOUNT_TAG_USAGE);
+    sea_orm::sqlx::query(sea_orm::sqlx::AssertSqlSafe(recount))
+        .bind(seeded_tenants(plan))
+        .execute(&mut *tx)
+        .await?;
     ledger::record_postgres(&mut tx, &ledger_entry(plan, options, fingerprint, &reports, started))
         .await?;
     tx.commit().await?;
@@ -380,20 +375,16 @@ async fn seed_sqlite(
     // seedings; both last only as long as this connection.
     txn.execute_unprepared("PRAGMA cache_size = -65536").await?;
     txn.execute_unprepared("PRAGMA temp_store = MEMORY").await?;
-    let progress = report::Progress::new(options.progress);
-    let mut reports = Vec::new();
-    for spec in tables::tables(plan) {
-        let bar = progress.table(spec.name, spec.rows);
-        let table_started = Instant::now();
-        let rows = load::insert_table(&txn, &spec, plan, &bar).await?;
-        bar.finish();
-        reports.push(TableReport {
-            table: spec.name,
-            rows,
-            seconds: table_started.elapsed().as_secs_f64(),
-        });
-    }
-    txn.execute_unprepared(&count_tag_usage(plan, DbBackend::Sqlite)).await?;
+    let reports = load_tables(plan, options, async |spec, bar| {
+        load::insert_table(&txn, spec, plan, bar).await
+    })
+    .await?;
+    let tenants = seeded_tenants(plan);
+    let placeholders = vec!["?"; tenants.len()].join(", ");
+    let recount = format!("{} WHERE tenant_id IN ({placeholders})", migration::RECOUNT_TAG_USAGE);
+    let values = tenants.into_iter().map(sea_orm::Value::from);
+    txn.execute_raw(sea_orm::Statement::from_sql_and_values(DbBackend::Sqlite, recount, values))
+        .await?;
     txn.execute_raw(ledger::insert_sqlite(&ledger_entry(
         plan,
         options,
