@@ -8,7 +8,7 @@ mod sqlite;
 
 use sea_orm_migration::prelude::*;
 
-use crate::ddl::{self, Col, Default, Dialect, Index, OnDelete, Table};
+use crate::ddl::{self, Col, Default, Dialect, Index, OnDelete, Table, quote};
 use crate::seeded_ids;
 
 const STORAGE_PROVIDERS: &[&str] = &["LOCAL", "S3", "GCS", "AZURE"];
@@ -255,9 +255,10 @@ fn admin_tags(dialect: Dialect) -> Vec<String> {
     ADMIN_TAGS
         .iter()
         .map(|(name, colour, description)| {
+            let (name, colour, description) = (quote(name), quote(colour), quote(description));
             format!(
                 "INSERT INTO tags (id, tenant_id, name, colour, description) \
-                 SELECT {id}, id, '{name}', '{colour}', '{description}' FROM tenants WHERE id = {tenant} \
+                 SELECT {id}, id, {name}, {colour}, {description} FROM tenants WHERE id = {tenant} \
                  ON CONFLICT (tenant_id, name) DO NOTHING"
             )
         })

@@ -213,7 +213,7 @@ impl Col {
         let c = self.name;
         match (dialect, &self.kind) {
             (_, Kind::Enum(values)) => {
-                let list: Vec<String> = values.iter().map(|v| format!("'{v}'")).collect();
+                let list: Vec<String> = values.iter().map(|v| super::quote(v)).collect();
                 vec![format!("{c} IN ({})", list.join(", "))]
             }
             (Dialect::Postgres, Kind::JsonObject) => vec![format!("jsonb_typeof({c}) = 'object'")],
@@ -250,7 +250,7 @@ fn render_default(default: &Default, dialect: Dialect) -> Option<String> {
         },
         Default::Int(i) => i.to_string(),
         Default::Bool(b) => dialect.bool_literal(*b).into(),
-        Default::Str(s) => format!("'{s}'"),
+        Default::Str(s) => super::quote(s),
         Default::Json(json) => dialect.json_literal(json),
         Default::RandomUuid => match dialect {
             Dialect::Postgres => "gen_random_uuid()".into(),

@@ -48,10 +48,10 @@ impl Dialect {
 
     /// A JSON literal for a json column.
     pub(crate) fn json_literal(self, json: &str) -> String {
-        let quoted = json.replace('\'', "''");
+        let quoted = super::quote(json);
         match self {
-            Self::Postgres => format!("'{quoted}'::jsonb"),
-            Self::Sqlite => format!("'{quoted}'"),
+            Self::Postgres => format!("{quoted}::jsonb"),
+            Self::Sqlite => quoted,
         }
     }
 

@@ -31,3 +31,9 @@ mod table;
 pub(crate) use column::{Col, Default};
 pub(crate) use dialect::Dialect;
 pub(crate) use table::{Index, OnDelete, Table};
+
+/// `text` as an SQL string literal, quotes doubled: every string a migration renders into
+/// SQL goes through here (or is bound as a value).
+pub(crate) fn quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}

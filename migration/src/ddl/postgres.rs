@@ -23,12 +23,12 @@ pub(crate) fn touch_updated_at_trigger(table: &str) -> Vec<String> {
 
 /// `COMMENT ON TABLE`.
 pub(crate) fn comment_on_table(table: &str, comment: &str) -> String {
-    format!("COMMENT ON TABLE {table} IS '{}'", comment.replace('\'', "''"))
+    format!("COMMENT ON TABLE {table} IS {}", super::quote(comment))
 }
 
 /// `COMMENT ON COLUMN`.
 pub(crate) fn comment_on_column(table: &str, column: &str, comment: &str) -> String {
-    format!("COMMENT ON COLUMN {table}.{column} IS '{}'", comment.replace('\'', "''"))
+    format!("COMMENT ON COLUMN {table}.{column} IS {}", super::quote(comment))
 }
 
 /// The column holds text that parses as an IP address.
