@@ -86,6 +86,12 @@ pub fn now() -> DateTime<Utc> {
 
 /// A new tenant with the given SLA resolution time.
 pub async fn tenant(db: &DatabaseConnection, name: &str) -> tenants::Model {
+    let tenant = tenant_model(name);
+    tenant.insert(db).await.unwrap_or_else(|e| panic!("tenant {name}: {e}"))
+}
+
+/// A tenant model, not yet inserted.
+pub fn tenant_model(name: &str) -> tenants::ActiveModel {
     let mut tenant = tenants::ActiveModel::new();
     tenant.name = Set(name.to_owned());
     tenant.plan_type = Set(entity::enums::PlanType::Professional);
@@ -98,7 +104,7 @@ pub async fn tenant(db: &DatabaseConnection, name: &str) -> tenants::Model {
     tenant.timezone = Set("Europe/London".to_owned());
     tenant.working_hours = Set(Default::default());
     tenant.sla_policies = Set(Default::default());
-    tenant.insert(db).await.unwrap_or_else(|e| panic!("tenant {name}: {e}"))
+    tenant
 }
 
 /// A new agent of `tenant`.
@@ -119,12 +125,17 @@ pub async fn agent(db: &DatabaseConnection, tenant: Uuid, email: &str) -> users:
 
 /// A new customer of `tenant`.
 pub async fn customer(db: &DatabaseConnection, tenant: Uuid) -> customers::Model {
+    customer_model(tenant).insert(db).await.unwrap_or_else(|e| panic!("customer: {e}"))
+}
+
+/// A customer model of `tenant`, not yet inserted.
+pub fn customer_model(tenant: Uuid) -> customers::ActiveModel {
     let mut customer = customers::ActiveModel::new();
     customer.tenant_id = Set(tenant);
     customer.email = Set(Some(format!("{}@example.net", Uuid::now_v7().simple())));
     customer.custom_attributes = Set(serde_json::json!({"plan": "pro"}));
     customer.status = Set(entity::enums::CustomerStatus::Active);
-    customer.insert(db).await.unwrap_or_else(|e| panic!("customer: {e}"))
+    customer
 }
 
 /// A conversation model of `customer`, not yet inserted.

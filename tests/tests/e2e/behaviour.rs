@@ -2,12 +2,13 @@
 
 use chrono::Duration;
 use e2e::{
-    Backend, conversation_of, count, customer, exec, migrated, now, on_both_backends, tenant,
+    Backend, conversation_of, count, customer, customer_model, exec, migrated, now,
+    on_both_backends, tenant, tenant_model,
 };
-use entity::enums::Priority;
+use entity::enums::{Priority, TriggerType};
 use entity::json::SlaPolicies;
 use entity::prelude::*;
-use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+use sea_orm::{ActiveModelBehavior, ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 
 on_both_backends!(
     priority_score_follows_priority_escalation_and_age,
@@ -81,9 +82,17 @@ async fn sla_deadline_comes_from_the_tenant_policy(backend: Backend) {
 async fn updated_at_moves_on_every_update(backend: Backend) {
     let db = migrated(backend).await;
     let db = db.conn();
-    let acme = tenant(db, "Acme").await;
     let long_ago = now() - Duration::days(30);
-    let jordan = customer(db, acme.id).await;
+    // Every row starts a month old, so only a trigger can bring updated_at to now.
+    let mut acme = tenant_model("Acme");
+    acme.created_at = Set(long_ago);
+    acme.updated_at = Set(long_ago);
+    let acme = acme.insert(db).await.expect("tenant");
+    let mut jordan = customer_model(acme.id);
+    jordan.created_at = Set(long_ago);
+    jordan.updated_at = Set(long_ago);
+    let jordan = jordan.insert(db).await.expect("customer");
+    assert_eq!((acme.updated_at, jordan.updated_at), (long_ago, long_ago), "inserts keep it");
     let mut conversation = conversation_of(&jordan, Priority::Low);
     conversation.created_at = Set(long_ago);
     conversation.updated_at = Set(long_ago);
@@ -110,6 +119,17 @@ async fn updated_at_moves_on_every_update(backend: Backend) {
 async fn invalid_enum_values_are_rejected(backend: Backend) {
     let db = migrated(backend).await;
     let db = db.conn();
+    // V3 writes no automation: give the check a row to refuse.
+    let acme = tenant(db, "Acme").await;
+    let mut automation = automations::ActiveModel::new();
+    automation.tenant_id = Set(acme.id);
+    automation.name = Set("Escalate urgent chats".to_owned());
+    automation.trigger_type = Set(TriggerType::Message);
+    automation.trigger_conditions = Set(serde_json::json!({}));
+    automation.actions = Set(serde_json::json!([]));
+    automation.is_active = Set(true);
+    automation.priority = Set(0);
+    automation.insert(db).await.expect("automation");
     for (table, column) in [
         ("tenants", "plan_type"),
         ("tenants", "status"),
@@ -123,9 +143,7 @@ async fn invalid_enum_values_are_rejected(backend: Backend) {
         ("users", "availability_status"),
     ] {
         let rows = count(db, &format!("SELECT count(*) FROM {table}")).await;
-        if rows == 0 {
-            continue;
-        }
+        assert!(rows > 0, "{table} needs a row for its check to be tried");
         let result = exec(db, &format!("UPDATE {table} SET {column} = 'not-a-value'")).await;
         assert!(result.is_err(), "{table}.{column} accepted an invalid value");
         let result = exec(db, &format!("UPDATE {table} SET {column} = lower({column})")).await;
