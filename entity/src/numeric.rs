@@ -75,7 +75,8 @@ impl TryGetable for Numeric {
                 )))
             }),
             Err(TryGetError::Null(column)) => Err(TryGetError::Null(column)),
-            Err(TryGetError::DbErr(_)) => Decimal::try_get_by(res, index).map(Self),
+            // PostgreSQL drops trailing zeros of some values (0.00 arrives as 0): rescale.
+            Err(TryGetError::DbErr(_)) => Decimal::try_get_by(res, index).map(Self::new),
         }
     }
 }

@@ -6,8 +6,14 @@ use std::hash::{Hash, Hasher};
 use config::{DatabaseConfig, Env};
 use e2e::{Backend, CROSS_TENANT, TestDb, count, empty, migrated, on_both_backends, tenant};
 use entity::prelude::*;
-use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder};
+use std::str::FromStr;
+
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityName, EntityTrait, Iterable, PrimaryKeyToColumn,
+    QueryFilter, QueryOrder,
+};
 use seed::{Outcome, Preset, SeedError, SeedOptions, Sizes};
+use uuid::Uuid;
 
 on_both_backends!(
     the_same_seed_gives_the_same_rows,
@@ -57,106 +63,81 @@ async fn seeded(config: &DatabaseConfig, options: &SeedOptions) -> seed::Summary
     }
 }
 
-/// A hash of every row of every table, ordered by key; `priority_score` (computed from
-/// the current time) is left out.
-async fn table_hashes(db: &DatabaseConnection) -> Vec<(&'static str, u64)> {
-    fn digest<T: std::fmt::Debug>(rows: &[T]) -> u64 {
-        let mut hasher = DefaultHasher::new();
-        for row in rows {
-            format!("{row:?}").hash(&mut hasher);
+/// Every row of `E` (of `tenants` only, when given), ordered by primary key, as text, with
+/// `priority_score` (computed from the current time) blanked.
+async fn rows<E>(db: &DatabaseConnection, tenants: Option<&[Uuid]>) -> Vec<String>
+where
+    E: EntityTrait,
+    E::Model: std::fmt::Debug,
+{
+    let mut query = E::find();
+    if let Some(ids) = tenants {
+        let column = E::Column::from_str("tenant_id").or_else(|_| E::Column::from_str("id"));
+        let column =
+            column.unwrap_or_else(|_| panic!("{} has no tenant column", E::default().table_name()));
+        query = query.filter(column.is_in(ids.iter().copied()));
+    }
+    for key in E::PrimaryKey::iter() {
+        query = query.order_by_asc(key.into_column());
+    }
+    let score = regex_lite_blank("priority_score: ");
+    query.all(db).await.expect("rows").iter().map(|row| score(&format!("{row:?}"))).collect()
+}
+
+/// Blanks the number that follows `label` in a row's text.
+fn regex_lite_blank(label: &'static str) -> impl Fn(&str) -> String {
+    move |text| match text.split_once(label) {
+        Some((before, after)) => {
+            let rest = after.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-');
+            format!("{before}{label}_{rest}")
         }
-        hasher.finish()
+        None => text.to_owned(),
     }
-    let mut conversations =
-        Conversations::find().order_by_asc(conversations::Column::Id).all(db).await.expect("rows");
-    for c in &mut conversations {
-        c.priority_score = 0;
+}
+
+/// [`rows`] of every table the entities map.
+async fn every_table(
+    db: &DatabaseConnection,
+    tenants: Option<&[Uuid]>,
+) -> Vec<(&'static str, Vec<String>)> {
+    macro_rules! tables {
+        ($($entity:ty),+ $(,)?) => {
+            vec![$((stringify!($entity), rows::<$entity>(db, tenants).await)),+]
+        };
     }
-    vec![
-        (
-            "tenants",
-            digest(&Tenants::find().order_by_asc(tenants::Column::Id).all(db).await.expect("rows")),
-        ),
-        (
-            "users",
-            digest(&Users::find().order_by_asc(users::Column::Id).all(db).await.expect("rows")),
-        ),
-        (
-            "customers",
-            digest(
-                &Customers::find().order_by_asc(customers::Column::Id).all(db).await.expect("rows"),
-            ),
-        ),
-        ("conversations", digest(&conversations)),
-        (
-            "messages",
-            digest(
-                &Messages::find().order_by_asc(messages::Column::Id).all(db).await.expect("rows"),
-            ),
-        ),
-        ("tags", digest(&Tags::find().order_by_asc(tags::Column::Id).all(db).await.expect("rows"))),
-        (
-            "conversation_tags",
-            digest(
-                &ConversationTags::find()
-                    .order_by_asc(conversation_tags::Column::ConversationId)
-                    .order_by_asc(conversation_tags::Column::TagId)
-                    .all(db)
-                    .await
-                    .expect("rows"),
-            ),
-        ),
-        (
-            "file_attachments",
-            digest(
-                &FileAttachments::find()
-                    .order_by_asc(file_attachments::Column::Id)
-                    .all(db)
-                    .await
-                    .expect("rows"),
-            ),
-        ),
-        (
-            "user_sessions",
-            digest(
-                &UserSessions::find()
-                    .order_by_asc(user_sessions::Column::Id)
-                    .all(db)
-                    .await
-                    .expect("rows"),
-            ),
-        ),
-        (
-            "subscriptions",
-            digest(
-                &Subscriptions::find()
-                    .order_by_asc(subscriptions::Column::Id)
-                    .all(db)
-                    .await
-                    .expect("rows"),
-            ),
-        ),
-        (
-            "audit_logs",
-            digest(
-                &AuditLogs::find()
-                    .order_by_asc(audit_logs::Column::Id)
-                    .all(db)
-                    .await
-                    .expect("rows"),
-            ),
-        ),
-        (
-            "performance_metrics",
-            digest(
-                &PerformanceMetrics::find()
-                    .order_by_asc(performance_metrics::Column::Id)
-                    .all(db)
-                    .await
-                    .expect("rows"),
-            ),
-        ),
-    ]
+    let all = tables!(
+        Tenants,
+        Users,
+        Customers,
+        Conversations,
+        Messages,
+        Subscriptions,
+        Automations,
+        Tags,
+        ConversationTags,
+        CustomerTags,
+        FileAttachments,
+        AuditLogs,
+        Webhooks,
+        UserSessions,
+        NotificationSettings,
+        PerformanceMetrics,
+    );
+    assert_eq!(all.len(), entity::schema::tables().len(), "every entity is compared");
+    all
+}
+
+/// A hash of every row of every table.
+async fn table_hashes(db: &DatabaseConnection) -> Vec<(&'static str, u64)> {
+    every_table(db, None)
+        .await
+        .into_iter()
+        .map(|(table, rows)| {
+            let mut hasher = DefaultHasher::new();
+            rows.hash(&mut hasher);
+            (table, hasher.finish())
+        })
+        .collect()
 }
 
 async fn the_same_seed_gives_the_same_rows(backend: Backend) {
@@ -302,31 +283,14 @@ async fn unsafe_targets_are_refused(backend: Backend) {
     seeded(&staging, &SeedOptions { allow_staging: true, ..options(small_custom()) }).await;
 }
 
-/// The rows of the seeded tenants only (V1 and V3 rows differ between databases).
-async fn seeded_rows(db: &TestDb) -> (Vec<conversations::Model>, Vec<messages::Model>) {
-    use sea_orm::{ColumnTrait, QueryFilter};
+/// The tenants the seedings created (V1 and V3 rows differ between databases).
+async fn seeded_tenants(db: &TestDb) -> Vec<Uuid> {
     let entries = seed::ledger::entries(db.conn()).await.expect("ledger");
-    let tenants: Vec<uuid::Uuid> = entries
+    entries
         .iter()
         .flat_map(|e| serde_json::from_str::<Vec<String>>(&e.created_tenants).expect("tenant list"))
         .map(|id| id.parse().expect("uuid"))
-        .collect();
-    let mut conversations = Conversations::find()
-        .filter(conversations::Column::TenantId.is_in(tenants.clone()))
-        .order_by_asc(conversations::Column::Id)
-        .all(db.conn())
-        .await
-        .expect("rows");
-    for c in &mut conversations {
-        c.priority_score = 0;
-    }
-    let messages = Messages::find()
-        .filter(messages::Column::TenantId.is_in(tenants))
-        .order_by_asc(messages::Column::Id)
-        .all(db.conn())
-        .await
-        .expect("rows");
-    (conversations, messages)
+        .collect()
 }
 
 #[tokio::test]
@@ -337,9 +301,13 @@ async fn postgres_and_sqlite_get_the_same_rows_ids_included() {
     seeded(&config_for(&postgres, &[]), &options(small_custom())).await;
     seeded(&config_for(&sqlite, &[]), &options(small_custom())).await;
 
-    let (pg_conversations, pg_messages) = seeded_rows(&postgres).await;
-    let (sqlite_conversations, sqlite_messages) = seeded_rows(&sqlite).await;
-    assert_eq!(pg_messages.len(), 300);
-    assert_eq!(pg_conversations, sqlite_conversations);
-    assert_eq!(pg_messages, sqlite_messages);
+    let tenants = seeded_tenants(&postgres).await;
+    assert_eq!(tenants, seeded_tenants(&sqlite).await);
+    let on_postgres = every_table(postgres.conn(), Some(&tenants)).await;
+    let on_sqlite = every_table(sqlite.conn(), Some(&tenants)).await;
+    for ((table, pg_rows), (_, sqlite_rows)) in on_postgres.iter().zip(&on_sqlite) {
+        assert_eq!(pg_rows, sqlite_rows, "{table} differs between PostgreSQL and SQLite");
+    }
+    let messages = on_postgres.iter().find(|(t, _)| *t == "Messages").map(|(_, r)| r.len());
+    assert_eq!(messages, Some(300));
 }
