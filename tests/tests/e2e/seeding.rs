@@ -9,8 +9,8 @@ use entity::prelude::*;
 use std::str::FromStr;
 
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityName, EntityTrait, Iterable, PrimaryKeyToColumn,
-    QueryFilter, QueryOrder,
+    ColumnTrait, DatabaseConnection, EntityTrait, Iterable, PrimaryKeyToColumn, QueryFilter,
+    QueryOrder,
 };
 use seed::{Outcome, Preset, SeedError, SeedOptions, Sizes};
 use uuid::Uuid;
