@@ -31,7 +31,7 @@ use std::time::Instant;
 use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
 use config::{AppEnv, DatabaseConfig};
 use migration::history::{History, State};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, TransactionTrait};
 use uuid::Uuid;
 
@@ -212,9 +212,9 @@ fn password_hash(seed: u64) -> Result<String, SeedError> {
 
 async fn existing_tenant<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<TenantInfo, SeedError> {
     let query = Query::select()
-        .column(Alias::new("created_at"))
-        .from(Alias::new("tenants"))
-        .and_where(Expr::col(Alias::new("id")).eq(id))
+        .column(entity::tenants::Column::CreatedAt)
+        .from(entity::tenants::Entity)
+        .and_where(Expr::col(entity::tenants::Column::Id).eq(id))
         .to_owned();
     let row = db.query_one(&query).await?.ok_or(SeedError::NoSuchTenant(id))?;
     let created_at: DateTime<Utc> = row.try_get("", "created_at")?;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use chrono::DateTime;
 use config::DatabaseConfig;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{ConnectionTrait, DatabaseTransaction};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, EntityName};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -69,7 +69,8 @@ async fn reset_all(
     }
     for (entry, tenant) in plans {
         let created = entry.created()?;
-        summary.tenants += delete_ids(&txn, "tenants", &created).await? as usize;
+        summary.tenants +=
+            delete_ids(&txn, entity::tenants::Entity.table_name(), &created).await? as usize;
         if let Some(tenant) = tenant {
             summary.rows_in_existing_tenants += delete_seeded_rows(&txn, &entry, tenant).await?;
         }
@@ -110,11 +111,16 @@ async fn delete_seeded_rows(
     ));
     let mut deleted = 0;
     for spec in crate::tables::tables(&plan) {
-        if !matches!(
-            spec.name,
-            "users" | "customers" | "tags" | "audit_logs" | "performance_metrics"
-        ) {
-            continue; // the rest goes with these by cascade
+        // The rest goes with these by cascade.
+        let roots = [
+            entity::users::Entity.table_name(),
+            entity::customers::Entity.table_name(),
+            entity::tags::Entity.table_name(),
+            entity::audit_logs::Entity.table_name(),
+            entity::performance_metrics::Entity.table_name(),
+        ];
+        if !roots.contains(&spec.name) {
+            continue;
         }
         let ids: Vec<Uuid> = (spec.generate)(Arc::clone(&plan))
             .filter_map(|row| match row.first() {
@@ -136,7 +142,8 @@ async fn delete_ids(
     for batch in ids.chunks(BATCH) {
         let statement = Query::delete()
             .from_table(Alias::new(table))
-            .and_where(Expr::col(Alias::new("id")).is_in(batch.iter().copied()))
+            // Every table the seeder writes has an `id` key, spelt as the tenants' is.
+            .and_where(Expr::col(entity::tenants::Column::Id).is_in(batch.iter().copied()))
             .to_owned();
         deleted += txn.execute(&statement).await?.rows_affected();
     }

@@ -16,23 +16,26 @@ use crate::ids::{hash, pick, uuid_v7};
 use crate::plan::{Plan, minutes, stream::*};
 use crate::text;
 
-pub(super) const TENANT_COLUMNS: &[&str] = &[
-    "id",
-    "name",
-    "domain",
-    "plan_type",
-    "status",
-    "max_users",
-    "max_conversations",
-    "max_storage_mb",
-    "features",
-    "settings",
-    "timezone",
-    "working_hours",
-    "sla_policies",
-    "created_at",
-    "updated_at",
-];
+pub(super) fn tenant_columns() -> Vec<&'static str> {
+    use entity::tenants::Column as C;
+    super::names(&[
+        C::Id,
+        C::Name,
+        C::Domain,
+        C::PlanType,
+        C::Status,
+        C::MaxUsers,
+        C::MaxConversations,
+        C::MaxStorageMb,
+        C::Features,
+        C::Settings,
+        C::Timezone,
+        C::WorkingHours,
+        C::SlaPolicies,
+        C::CreatedAt,
+        C::UpdatedAt,
+    ])
+}
 pub(super) const PLANS: &[(&str, i64, i64, i64)] = &[
     ("FREE", 5, 100, 1_000),
     ("STARTER", 10, 1_000, 5_000),
@@ -76,23 +79,26 @@ pub(super) fn tenant_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = Row> + Sen
     }))
 }
 
-pub(super) const USER_COLUMNS: &[&str] = &[
-    "id",
-    "tenant_id",
-    "email",
-    "password_hash",
-    "first_name",
-    "last_name",
-    "role",
-    "status",
-    "preferences",
-    "last_login_at",
-    "working_hours",
-    "skills",
-    "availability_status",
-    "created_at",
-    "updated_at",
-];
+pub(super) fn user_columns() -> Vec<&'static str> {
+    use entity::users::Column as C;
+    super::names(&[
+        C::Id,
+        C::TenantId,
+        C::Email,
+        C::PasswordHash,
+        C::FirstName,
+        C::LastName,
+        C::Role,
+        C::Status,
+        C::Preferences,
+        C::LastLoginAt,
+        C::WorkingHours,
+        C::Skills,
+        C::AvailabilityStatus,
+        C::CreatedAt,
+        C::UpdatedAt,
+    ])
+}
 
 pub(super) fn user_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = Row> + Send> {
     Box::new((0..u64::from(plan.sizes.users)).map(move |u| {
@@ -141,18 +147,21 @@ pub(super) fn user_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = Row> + Send>
     }))
 }
 
-pub(super) const CUSTOMER_COLUMNS: &[&str] = &[
-    "id",
-    "tenant_id",
-    "email",
-    "phone",
-    "first_name",
-    "last_name",
-    "custom_attributes",
-    "status",
-    "created_at",
-    "updated_at",
-];
+pub(super) fn customer_columns() -> Vec<&'static str> {
+    use entity::customers::Column as C;
+    super::names(&[
+        C::Id,
+        C::TenantId,
+        C::Email,
+        C::Phone,
+        C::FirstName,
+        C::LastName,
+        C::CustomAttributes,
+        C::Status,
+        C::CreatedAt,
+        C::UpdatedAt,
+    ])
+}
 
 pub(super) fn customer_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = Row> + Send> {
     Box::new((0..u64::from(plan.sizes.customers)).map(move |c| {
@@ -194,19 +203,22 @@ pub(super) fn customer_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = Row> + S
     }))
 }
 
-pub(super) const SESSION_COLUMNS: &[&str] = &[
-    "id",
-    "tenant_id",
-    "user_id",
-    "session_token",
-    "ip_address",
-    "user_agent",
-    "is_active",
-    "expires_at",
-    "last_activity_at",
-    "created_at",
-    "updated_at",
-];
+pub(super) fn session_columns() -> Vec<&'static str> {
+    use entity::user_sessions::Column as C;
+    super::names(&[
+        C::Id,
+        C::TenantId,
+        C::UserId,
+        C::SessionToken,
+        C::IpAddress,
+        C::UserAgent,
+        C::IsActive,
+        C::ExpiresAt,
+        C::LastActivityAt,
+        C::CreatedAt,
+        C::UpdatedAt,
+    ])
+}
 
 pub(super) fn session_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = Row> + Send> {
     let users = u64::from(plan.sizes.users);
@@ -235,16 +247,19 @@ pub(super) fn session_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = Row> + Se
     }))
 }
 
-pub(super) const SETTINGS_COLUMNS: &[&str] = &[
-    "id",
-    "tenant_id",
-    "user_id",
-    "email_notifications",
-    "push_notifications",
-    "sms_notifications",
-    "created_at",
-    "updated_at",
-];
+pub(super) fn settings_columns() -> Vec<&'static str> {
+    use entity::notification_settings::Column as C;
+    super::names(&[
+        C::Id,
+        C::TenantId,
+        C::UserId,
+        C::EmailNotifications,
+        C::PushNotifications,
+        C::SmsNotifications,
+        C::CreatedAt,
+        C::UpdatedAt,
+    ])
+}
 
 pub(super) fn settings_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = Row> + Send> {
     Box::new((0..u64::from(plan.sizes.users)).map(move |u| {
@@ -262,18 +277,21 @@ pub(super) fn settings_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = Row> + S
     }))
 }
 
-pub(super) const SUBSCRIPTION_COLUMNS: &[&str] = &[
-    "id",
-    "tenant_id",
-    "plan_type",
-    "status",
-    "current_period_start",
-    "current_period_end",
-    "amount",
-    "currency",
-    "created_at",
-    "updated_at",
-];
+pub(super) fn subscription_columns() -> Vec<&'static str> {
+    use entity::subscriptions::Column as C;
+    super::names(&[
+        C::Id,
+        C::TenantId,
+        C::PlanType,
+        C::Status,
+        C::CurrentPeriodStart,
+        C::CurrentPeriodEnd,
+        C::Amount,
+        C::Currency,
+        C::CreatedAt,
+        C::UpdatedAt,
+    ])
+}
 
 pub(super) fn subscription_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = Row> + Send> {
     Box::new((0..plan.tenant_count()).map(move |t| {

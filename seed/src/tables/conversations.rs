@@ -12,8 +12,18 @@ use crate::ids::{hash, pick, uuid_v7};
 use crate::plan::{Plan, minutes, stream::*};
 use crate::text;
 
-pub(super) const TAG_COLUMNS: &[&str] =
-    &["id", "tenant_id", "name", "colour", "description", "usage_count", "created_at"];
+pub(super) fn tag_columns() -> Vec<&'static str> {
+    use entity::tags::Column as C;
+    super::names(&[
+        C::Id,
+        C::TenantId,
+        C::Name,
+        C::Colour,
+        C::Description,
+        C::UsageCount,
+        C::CreatedAt,
+    ])
+}
 
 pub(super) fn tag_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = Row> + Send> {
     let per_tenant = u64::from(plan.sizes.tags_per_tenant);
@@ -35,21 +45,24 @@ pub(super) fn tag_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = Row> + Send> 
     }))
 }
 
-pub(super) const CONVERSATION_COLUMNS: &[&str] = &[
-    "id",
-    "tenant_id",
-    "customer_id",
-    "assigned_agent_id",
-    "status",
-    "priority",
-    "subject",
-    "custom_attributes",
-    "resolved_at",
-    "escalation_level",
-    "estimated_resolution_time",
-    "created_at",
-    "updated_at",
-];
+pub(super) fn conversation_columns() -> Vec<&'static str> {
+    use entity::conversations::Column as C;
+    super::names(&[
+        C::Id,
+        C::TenantId,
+        C::CustomerId,
+        C::AssignedAgentId,
+        C::Status,
+        C::Priority,
+        C::Subject,
+        C::CustomAttributes,
+        C::ResolvedAt,
+        C::EscalationLevel,
+        C::EstimatedResolutionTime,
+        C::CreatedAt,
+        C::UpdatedAt,
+    ])
+}
 
 pub(super) fn conversation_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = Row> + Send> {
     Box::new((0..plan.conversations.len()).map(move |i| {
@@ -82,8 +95,10 @@ pub(super) fn conversation_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = Row>
     }))
 }
 
-pub(super) const CONVERSATION_TAG_COLUMNS: &[&str] =
-    &["tenant_id", "conversation_id", "tag_id", "created_at"];
+pub(super) fn conversation_tag_columns() -> Vec<&'static str> {
+    use entity::conversation_tags::Column as C;
+    super::names(&[C::TenantId, C::ConversationId, C::TagId, C::CreatedAt])
+}
 
 /// The tag numbers (within the tenant) linked to row `index`: none, one or two.
 pub(crate) fn linked_tags(plan: &Plan, owner: u64, index: u64) -> Vec<u64> {
@@ -119,8 +134,10 @@ pub(super) fn conversation_tag_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = 
     }))
 }
 
-pub(super) const CUSTOMER_TAG_COLUMNS: &[&str] =
-    &["tenant_id", "customer_id", "tag_id", "created_at"];
+pub(super) fn customer_tag_columns() -> Vec<&'static str> {
+    use entity::customer_tags::Column as C;
+    super::names(&[C::TenantId, C::CustomerId, C::TagId, C::CreatedAt])
+}
 
 pub(super) fn customer_tag_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = Row> + Send> {
     Box::new((0..u64::from(plan.sizes.customers)).flat_map(move |c| {
@@ -140,20 +157,23 @@ pub(super) fn customer_tag_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = Row>
     }))
 }
 
-pub(super) const MESSAGE_COLUMNS: &[&str] = &[
-    "id",
-    "tenant_id",
-    "conversation_id",
-    "sender_type",
-    "sender_id",
-    "content",
-    "message_type",
-    "metadata",
-    "is_read",
-    "read_at",
-    "created_at",
-    "updated_at",
-];
+pub(super) fn message_columns() -> Vec<&'static str> {
+    use entity::messages::Column as C;
+    super::names(&[
+        C::Id,
+        C::TenantId,
+        C::ConversationId,
+        C::SenderType,
+        C::SenderId,
+        C::Content,
+        C::MessageType,
+        C::Metadata,
+        C::IsRead,
+        C::ReadAt,
+        C::CreatedAt,
+        C::UpdatedAt,
+    ])
+}
 
 pub(super) fn message_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = Row> + Send> {
     Box::new((0..plan.conversations.len()).flat_map(move |i| {
@@ -197,19 +217,22 @@ pub(super) fn message_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = Row> + Se
     }))
 }
 
-pub(super) const ATTACHMENT_COLUMNS: &[&str] = &[
-    "id",
-    "tenant_id",
-    "message_id",
-    "file_name",
-    "file_path",
-    "file_size",
-    "mime_type",
-    "file_hash",
-    "storage_provider",
-    "storage_metadata",
-    "created_at",
-];
+pub(super) fn attachment_columns() -> Vec<&'static str> {
+    use entity::file_attachments::Column as C;
+    super::names(&[
+        C::Id,
+        C::TenantId,
+        C::MessageId,
+        C::FileName,
+        C::FilePath,
+        C::FileSize,
+        C::MimeType,
+        C::FileHash,
+        C::StorageProvider,
+        C::StorageMetadata,
+        C::CreatedAt,
+    ])
+}
 
 pub(super) fn attachment_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = Row> + Send> {
     let with_messages: Vec<usize> =

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
+use sea_orm::{EntityName, IdenStatic};
 
 use crate::field::Field;
 use crate::ids::{hash, pick};
@@ -21,13 +22,18 @@ use records::*;
 /// A row: one value per column.
 pub(crate) type Row = Vec<Field>;
 
-/// A table to fill.
+/// A table to fill. Its name and columns are the entity's spelling.
 pub(crate) struct TableSpec {
     pub name: &'static str,
-    pub columns: &'static [&'static str],
+    pub columns: Vec<&'static str>,
     /// Rows it will have (for progress).
     pub rows: u64,
     pub generate: fn(Arc<Plan>) -> Box<dyn Iterator<Item = Row> + Send>,
+}
+
+/// The names of `columns`, in order.
+fn names<C: IdenStatic>(columns: &[C]) -> Vec<&'static str> {
+    columns.iter().map(|c| c.as_str()).collect()
 }
 
 /// Every table of a seeding, parents first.
@@ -39,92 +45,92 @@ pub(crate) fn tables(plan: &Plan) -> Vec<TableSpec> {
     let mut all = Vec::new();
     if plan.creates_tenants {
         all.push(TableSpec {
-            name: "tenants",
-            columns: TENANT_COLUMNS,
+            name: entity::tenants::Entity.table_name(),
+            columns: tenant_columns(),
             rows: tenants,
             generate: tenant_rows,
         });
     }
     all.extend([
         TableSpec {
-            name: "users",
-            columns: USER_COLUMNS,
+            name: entity::users::Entity.table_name(),
+            columns: user_columns(),
             rows: sizes.users.into(),
             generate: user_rows,
         },
         TableSpec {
-            name: "customers",
-            columns: CUSTOMER_COLUMNS,
+            name: entity::customers::Entity.table_name(),
+            columns: customer_columns(),
             rows: sizes.customers.into(),
             generate: customer_rows,
         },
         TableSpec {
-            name: "tags",
-            columns: TAG_COLUMNS,
+            name: entity::tags::Entity.table_name(),
+            columns: tag_columns(),
             rows: tenants * u64::from(sizes.tags_per_tenant),
             generate: tag_rows,
         },
         TableSpec {
-            name: "conversations",
-            columns: CONVERSATION_COLUMNS,
+            name: entity::conversations::Entity.table_name(),
+            columns: conversation_columns(),
             rows: conversations,
             generate: conversation_rows,
         },
         TableSpec {
-            name: "conversation_tags",
-            columns: CONVERSATION_TAG_COLUMNS,
+            name: entity::conversation_tags::Entity.table_name(),
+            columns: conversation_tag_columns(),
             rows: conversations,
             generate: conversation_tag_rows,
         },
         TableSpec {
-            name: "customer_tags",
-            columns: CUSTOMER_TAG_COLUMNS,
+            name: entity::customer_tags::Entity.table_name(),
+            columns: customer_tag_columns(),
             rows: sizes.customers.into(),
             generate: customer_tag_rows,
         },
         TableSpec {
-            name: "messages",
-            columns: MESSAGE_COLUMNS,
+            name: entity::messages::Entity.table_name(),
+            columns: message_columns(),
             rows: messages,
             generate: message_rows,
         },
         TableSpec {
-            name: "file_attachments",
-            columns: ATTACHMENT_COLUMNS,
+            name: entity::file_attachments::Entity.table_name(),
+            columns: attachment_columns(),
             rows: sizes.attachments.into(),
             generate: attachment_rows,
         },
         TableSpec {
-            name: "user_sessions",
-            columns: SESSION_COLUMNS,
+            name: entity::user_sessions::Entity.table_name(),
+            columns: session_columns(),
             rows: sizes.sessions.into(),
             generate: session_rows,
         },
         TableSpec {
-            name: "notification_settings",
-            columns: SETTINGS_COLUMNS,
+            name: entity::notification_settings::Entity.table_name(),
+            columns: settings_columns(),
             rows: sizes.users.into(),
             generate: settings_rows,
         },
     ]);
     if plan.creates_tenants {
         all.push(TableSpec {
-            name: "subscriptions",
-            columns: SUBSCRIPTION_COLUMNS,
+            name: entity::subscriptions::Entity.table_name(),
+            columns: subscription_columns(),
             rows: tenants,
             generate: subscription_rows,
         });
     }
     all.extend([
         TableSpec {
-            name: "audit_logs",
-            columns: AUDIT_COLUMNS,
+            name: entity::audit_logs::Entity.table_name(),
+            columns: audit_columns(),
             rows: sizes.audit_logs.into(),
             generate: audit_rows,
         },
         TableSpec {
-            name: "performance_metrics",
-            columns: METRIC_COLUMNS,
+            name: entity::performance_metrics::Entity.table_name(),
+            columns: metric_columns(),
             rows: sizes.metrics.into(),
             generate: metric_rows,
         },

@@ -13,19 +13,22 @@ use crate::ids::{hash, pick, uuid_v7};
 use crate::plan::{Plan, stream::*};
 use crate::text;
 
-pub(super) const AUDIT_COLUMNS: &[&str] = &[
-    "id",
-    "tenant_id",
-    "user_id",
-    "action",
-    "entity_type",
-    "entity_id",
-    "old_values",
-    "new_values",
-    "ip_address",
-    "user_agent",
-    "created_at",
-];
+pub(super) fn audit_columns() -> Vec<&'static str> {
+    use entity::audit_logs::Column as C;
+    super::names(&[
+        C::Id,
+        C::TenantId,
+        C::UserId,
+        C::Action,
+        C::EntityType,
+        C::EntityId,
+        C::OldValues,
+        C::NewValues,
+        C::IpAddress,
+        C::UserAgent,
+        C::CreatedAt,
+    ])
+}
 
 pub(super) fn audit_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = Row> + Send> {
     Box::new((0..u64::from(plan.sizes.audit_logs)).filter_map(move |a| {
@@ -54,18 +57,21 @@ pub(super) fn audit_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = Row> + Send
     }))
 }
 
-pub(super) const METRIC_COLUMNS: &[&str] = &[
-    "id",
-    "tenant_id",
-    "user_id",
-    "metric_type",
-    "metric_value",
-    "metric_unit",
-    "period_start",
-    "period_end",
-    "metadata",
-    "created_at",
-];
+pub(super) fn metric_columns() -> Vec<&'static str> {
+    use entity::performance_metrics::Column as C;
+    super::names(&[
+        C::Id,
+        C::TenantId,
+        C::UserId,
+        C::MetricType,
+        C::MetricValue,
+        C::MetricUnit,
+        C::PeriodStart,
+        C::PeriodEnd,
+        C::Metadata,
+        C::CreatedAt,
+    ])
+}
 
 pub(super) fn metric_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = Row> + Send> {
     let users = u64::from(plan.sizes.users);
