@@ -31,6 +31,11 @@ impl From<Option<Uuid>> for Field {
     }
 }
 
+/// An enumerated column's value, spelt as the entity's enum spells it.
+pub(crate) fn variant<E: sea_orm::ActiveEnum<Value = String>>(value: E) -> Field {
+    Field::Text(value.to_value())
+}
+
 impl From<String> for Field {
     fn from(text: String) -> Self {
         Self::Text(text)

@@ -10,8 +10,11 @@ use fake::faker::name::en::{FirstName, LastName};
 use fake::faker::phone_number::en::PhoneNumber;
 use serde_json::json;
 
+use entity::enums::*;
+
 use super::{Row, choose, email_part, rng};
 use crate::field::Field;
+use crate::field::variant;
 use crate::ids::{hash, pick, uuid_v7};
 use crate::plan::{Plan, minutes, stream::*};
 use crate::text;
@@ -36,11 +39,11 @@ pub(super) fn tenant_columns() -> Vec<&'static str> {
         C::UpdatedAt,
     ])
 }
-pub(super) const PLANS: &[(&str, i64, i64, i64)] = &[
-    ("FREE", 5, 100, 1_000),
-    ("STARTER", 10, 1_000, 5_000),
-    ("PROFESSIONAL", 50, 20_000, 50_000),
-    ("ENTERPRISE", 1_000, 1_000_000, 1_000_000),
+pub(super) const PLANS: &[(PlanType, i64, i64, i64)] = &[
+    (PlanType::Free, 5, 100, 1_000),
+    (PlanType::Starter, 10, 1_000, 5_000),
+    (PlanType::Professional, 50, 20_000, 50_000),
+    (PlanType::Enterprise, 1_000, 1_000_000, 1_000_000),
 ];
 pub(super) const TIMEZONES: &[&str] = &[
     "Europe/London",
@@ -63,8 +66,8 @@ pub(super) fn tenant_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = Row> + Sen
             tenant.id.into(),
             name.into(),
             tenant.domain.as_str().into(),
-            plan_type.into(),
-            choose(&plan, TENANTS, t, 12, &["ACTIVE", "ACTIVE", "ACTIVE", "TRIAL"]).into(),
+            variant(plan_type),
+            variant(choose(&plan, TENANTS, t, 12, &[TenantStatus::Active, TenantStatus::Active, TenantStatus::Active, TenantStatus::Trial])),
             max_users.into(),
             max_conversations.into(),
             storage.into(),
@@ -114,9 +117,9 @@ pub(super) fn user_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = Row> + Send>
             tenant.domain
         );
         let role = match u / plan.tenant_count() {
-            0 => "TENANT_ADMIN",
-            1 => "SUPERVISOR",
-            _ => "AGENT",
+            0 => UserRole::TenantAdmin,
+            1 => UserRole::Supervisor,
+            _ => UserRole::Agent,
         };
         let created_at = plan.user_created_at(u);
         let skills = [text::SKILLS[(u % 7) as usize], text::SKILLS[((u / 7) % 7) as usize]];
@@ -127,20 +130,37 @@ pub(super) fn user_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = Row> + Send>
             plan.password_hash.as_str().into(),
             first.into(),
             last.into(),
-            role.into(),
-            choose(
+            variant(role),
+            variant(choose(
                 &plan,
                 USERS,
                 u,
                 10,
-                &["ACTIVE", "ACTIVE", "ACTIVE", "ACTIVE", "INACTIVE", "INVITED"],
-            )
-            .into(),
+                &[
+                    UserStatus::Active,
+                    UserStatus::Active,
+                    UserStatus::Active,
+                    UserStatus::Active,
+                    UserStatus::Inactive,
+                    UserStatus::Invited,
+                ],
+            )),
             json!({"theme": choose(&plan, USERS, u, 11, &["light", "dark"])}).into(),
             (plan.anchor - minutes(pick(plan.seed, USERS, u, 12, 60 * 24 * 14))).into(),
             text::working_hours().into(),
             json!(skills).into(),
-            choose(&plan, USERS, u, 13, &["ONLINE", "AWAY", "BUSY", "OFFLINE"]).into(),
+            variant(choose(
+                &plan,
+                USERS,
+                u,
+                13,
+                &[
+                    AvailabilityStatus::Online,
+                    AvailabilityStatus::Away,
+                    AvailabilityStatus::Busy,
+                    AvailabilityStatus::Offline,
+                ],
+            )),
             created_at.into(),
             created_at.into(),
         ]
@@ -189,14 +209,20 @@ pub(super) fn customer_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = Row> + S
                 "source": choose(&plan, CUSTOMERS, c, 12, &["widget", "email", "api", "phone"]),
             })
             .into(),
-            choose(
+            variant(choose(
                 &plan,
                 CUSTOMERS,
                 c,
                 13,
-                &["ACTIVE", "ACTIVE", "ACTIVE", "ACTIVE", "INACTIVE", "BLOCKED"],
-            )
-            .into(),
+                &[
+                    CustomerStatus::Active,
+                    CustomerStatus::Active,
+                    CustomerStatus::Active,
+                    CustomerStatus::Active,
+                    CustomerStatus::Inactive,
+                    CustomerStatus::Blocked,
+                ],
+            )),
             created_at.into(),
             created_at.into(),
         ]
@@ -297,18 +323,28 @@ pub(super) fn subscription_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = Row>
     Box::new((0..plan.tenant_count()).map(move |t| {
         let (plan_type, ..) = choose(&plan, TENANTS, t, 10, PLANS);
         let amount = match plan_type {
-            "FREE" => "0.00",
-            "STARTER" => "29.00",
-            "PROFESSIONAL" => "249.50",
+            PlanType::Free => "0.00",
+            PlanType::Starter => "29.00",
+            PlanType::Professional => "249.50",
             _ => "1999.99",
         };
         let start = plan.time_before_anchor(SUBSCRIPTIONS, t, 60 * 24 * 28);
         vec![
             uuid_v7(plan.seed, SUBSCRIPTIONS, t, start).into(),
             plan.tenants[t as usize].id.into(),
-            plan_type.into(),
-            choose(&plan, SUBSCRIPTIONS, t, 10, &["ACTIVE", "ACTIVE", "TRIALING", "PAST_DUE"])
-                .into(),
+            variant(plan_type),
+            variant(choose(
+                &plan,
+                SUBSCRIPTIONS,
+                t,
+                10,
+                &[
+                    SubscriptionStatus::Active,
+                    SubscriptionStatus::Active,
+                    SubscriptionStatus::Trialing,
+                    SubscriptionStatus::PastDue,
+                ],
+            )),
             start.into(),
             (start + Duration::days(30)).into(),
             Field::Decimal(amount.to_owned()),

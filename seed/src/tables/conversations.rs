@@ -6,8 +6,11 @@ use std::sync::Arc;
 use chrono::Duration;
 use serde_json::json;
 
+use entity::enums::*;
+
 use super::{Row, choose};
 use crate::field::Field;
+use crate::field::variant;
 use crate::ids::{hash, pick, uuid_v7};
 use crate::plan::{Plan, minutes, stream::*};
 use crate::text;
@@ -70,11 +73,11 @@ pub(super) fn conversation_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = Row>
         let c = conversation.index;
         let idle = plan.anchor - conversation.last_activity;
         let status = if idle > Duration::days(14) {
-            choose(&plan, CONVERSATIONS, c, 10, &["RESOLVED", "RESOLVED", "CLOSED", "PENDING"])
+            choose(&plan, CONVERSATIONS, c, 10, &[ConversationStatus::Resolved, ConversationStatus::Resolved, ConversationStatus::Closed, ConversationStatus::Pending])
         } else {
-            choose(&plan, CONVERSATIONS, c, 10, &["OPEN", "OPEN", "IN_PROGRESS", "PENDING", "RESOLVED"])
+            choose(&plan, CONVERSATIONS, c, 10, &[ConversationStatus::Open, ConversationStatus::Open, ConversationStatus::InProgress, ConversationStatus::Pending, ConversationStatus::Resolved])
         };
-        let resolved_at = matches!(status, "RESOLVED" | "CLOSED").then_some(conversation.last_activity);
+        let resolved_at = matches!(status, ConversationStatus::Resolved | ConversationStatus::Closed).then_some(conversation.last_activity);
         let escalation = if pick(plan.seed, CONVERSATIONS, c, 11, 20) == 0 { 1 + pick(plan.seed, CONVERSATIONS, c, 12, 3) } else { 0 };
         let agent = conversation.agent.map(|u| plan.user_id(u));
         vec![
@@ -82,8 +85,8 @@ pub(super) fn conversation_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = Row>
             plan.tenants[conversation.tenant as usize].id.into(),
             plan.customer_id(conversation.customer).into(),
             agent.into(),
-            status.into(),
-            choose(&plan, CONVERSATIONS, c, 13, &["LOW", "MEDIUM", "MEDIUM", "MEDIUM", "HIGH", "URGENT"]).into(),
+            variant(status),
+            variant(choose(&plan, CONVERSATIONS, c, 13, &[Priority::Low, Priority::Medium, Priority::Medium, Priority::Medium, Priority::High, Priority::Urgent])),
             text::subject(plan.seed, c).into(),
             json!({"channel": choose(&plan, CONVERSATIONS, c, 14, &["email", "widget", "whatsapp", "api"])}).into(),
             resolved_at.into(),
@@ -187,9 +190,9 @@ pub(super) fn message_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = Row> + Se
             let global = conversation.first_message + k;
             let from_customer = k % 2 == 0;
             let (sender_type, sender_id) = match (from_customer, conversation.agent) {
-                (true, _) => ("CUSTOMER", Some(plan.customer_id(conversation.customer))),
-                (false, Some(agent)) => ("USER", Some(plan.user_id(agent))),
-                (false, None) => ("AI", None),
+                (true, _) => (SenderType::Customer, Some(plan.customer_id(conversation.customer))),
+                (false, Some(agent)) => (SenderType::User, Some(plan.user_id(agent))),
+                (false, None) => (SenderType::Ai, None),
             };
             let last = k + 1 == u64::from(conversation.messages);
             let read_at =
@@ -198,15 +201,14 @@ pub(super) fn message_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = Row> + Se
                 uuid_v7(plan.seed, MESSAGES, global, at).into(),
                 plan.tenants[conversation.tenant as usize].id.into(),
                 conversation.id.into(),
-                sender_type.into(),
+                variant(sender_type),
                 sender_id.into(),
                 text::message(plan.seed, global, from_customer).into(),
-                if k == 0 && pick(plan.seed, MESSAGES, global, 12, 25) == 0 {
-                    "IMAGE"
+                variant(if k == 0 && pick(plan.seed, MESSAGES, global, 12, 25) == 0 {
+                    MessageType::Image
                 } else {
-                    "TEXT"
-                }
-                .into(),
+                    MessageType::Text
+                }),
                 json!({"channel": "email"}).into(),
                 (!last).into(),
                 read_at.into(),
@@ -260,7 +262,18 @@ pub(super) fn attachment_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = Row> +
                 hash(plan.seed, ATTACHMENTS, a, 4)
             )
             .into(),
-            choose(&plan, ATTACHMENTS, a, 12, &["S3", "S3", "GCS", "LOCAL"]).into(),
+            variant(choose(
+                &plan,
+                ATTACHMENTS,
+                a,
+                12,
+                &[
+                    StorageProvider::S3,
+                    StorageProvider::S3,
+                    StorageProvider::Gcs,
+                    StorageProvider::Local,
+                ],
+            )),
             json!({"bucket": "attachments"}).into(),
             conversation.created_at.into(),
         ])
