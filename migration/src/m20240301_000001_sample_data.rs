@@ -44,14 +44,19 @@ impl MigrationTrait for Migration {
         let dialect = Dialect::of(manager)?;
         let password_hash = password::hash(SAMPLE_PASSWORD)
             .map_err(|e| DbErr::Migration(format!("could not hash the sample password: {e}")))?;
-        for insert in rows::inserts(dialect, &password_hash) {
-            Dialect::run(manager, [insert]).await?;
+        let db = manager.get_connection();
+        for insert in rows::inserts(dialect, &password_hash)? {
+            db.execute(&insert).await?;
         }
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let dialect = Dialect::of(manager)?;
-        Dialect::run(manager, rows::deletes(dialect)).await
+        let db = manager.get_connection();
+        for delete in rows::deletes(dialect) {
+            db.execute(&delete).await?;
+        }
+        Ok(())
     }
 }

@@ -1,4 +1,7 @@
-//! The sample rows, written as literal SQL (a migration never uses today's entities).
+//! The sample rows, as sea-query statements with bound values (a migration never uses
+//! today's entities).
+
+use sea_orm_migration::prelude::*;
 
 use crate::ddl::Dialect;
 
@@ -9,6 +12,8 @@ enum V {
     Str(&'static str),
     Owned(String),
     Int(i64),
+    /// An exact decimal, written as text.
+    Dec(&'static str),
     Bool(bool),
     Json(&'static str),
     /// So many hours before the migration ran.
@@ -33,16 +38,22 @@ const WEBHOOK: u16 = 10;
 const AUDIT: u16 = 11;
 const ATTACHMENT: u16 = 12;
 
-/// The fixed, UUIDv7-shaped id of sample row `n` of the table numbered `table`.
-pub(crate) fn id(table: u16, n: u16) -> String {
-    format!("0193a000-{table:04x}-7000-8000-{n:012x}")
+/// The fixed, UUIDv7-shaped id of sample row `n` of the table numbered `table`:
+/// `0193a000-<table>-7000-8000-<n>`.
+pub(crate) fn uuid(table: u16, n: u16) -> uuid::Uuid {
+    let fixed = (0x0193_a000_u128 << 96) | (0x7000_u128 << 64) | (0x8000_u128 << 48);
+    uuid::Uuid::from_u128(fixed | (u128::from(table) << 80) | u128::from(n))
 }
 
 struct Insert {
     table: &'static str,
     columns: &'static [&'static str],
+    /// The columns that identify a row (`id`, or a junction's two ends).
+    key: &'static [&'static str],
     rows: Vec<Vec<V>>,
 }
+
+const ID: &[&str] = &["id"];
 
 const NINE_TO_FIVE: &str = r#"{"monday":{"start":"09:00","end":"17:00"},"tuesday":{"start":"09:00","end":"17:00"},"wednesday":{"start":"09:00","end":"17:00"},"thursday":{"start":"09:00","end":"17:00"},"friday":{"start":"09:00","end":"17:00"},"saturday":null,"sunday":null}"#;
 const EIGHT_TO_SIX: &str = r#"{"monday":{"start":"08:00","end":"18:00"},"tuesday":{"start":"08:00","end":"18:00"},"wednesday":{"start":"08:00","end":"18:00"},"thursday":{"start":"08:00","end":"18:00"},"friday":{"start":"08:00","end":"18:00"},"saturday":{"start":"10:00","end":"14:00"},"sunday":null}"#;
@@ -56,6 +67,7 @@ fn data(password_hash: &str) -> Vec<Insert> {
         Insert {
             table: "tenants",
             columns: &["id", "name", "domain", "plan_type", "status", "max_users", "max_conversations", "max_storage_mb", "features", "settings", "timezone", "working_hours", "sla_policies"],
+            key: ID,
             rows: vec![
                 vec![Id(TENANT, 1), Str("Acme Outdoor Gear"), Str("acme.example.com"), Str("STARTER"), Str("ACTIVE"), Int(10), Int(500), Int(5000), Json(r#"{"live_chat":true,"ai_assist":false}"#), Json(r#"{"locale":"en-US"}"#), Str("America/New_York"), Json(EIGHT_TO_SIX), Json(r#"{"response_time":30,"resolution_time":1440,"business_hours_only":true}"#)],
                 vec![Id(TENANT, 2), Str("Globex Software"), Str("globex.example.com"), Str("PROFESSIONAL"), Str("ACTIVE"), Int(50), Int(5000), Int(50000), Json(r#"{"live_chat":true,"ai_assist":true}"#), Json(r#"{"locale":"de-DE"}"#), Str("Europe/Berlin"), Json(NINE_TO_FIVE), Json(r#"{"response_time":10,"resolution_time":480,"business_hours_only":true}"#)],
@@ -65,6 +77,7 @@ fn data(password_hash: &str) -> Vec<Insert> {
         Insert {
             table: "users",
             columns: &["id", "tenant_id", "email", "password_hash", "first_name", "last_name", "role", "skills", "working_hours", "availability_status", "last_login_at"],
+            key: ID,
             rows: vec![
                 vec![Id(USER, 1), Id(TENANT, 1), Str("maria.lopez@acme.example.com"), pw(), Str("Maria"), Str("Lopez"), Str("TENANT_ADMIN"), Json(r#"["billing","returns"]"#), Json(EIGHT_TO_SIX), Str("ONLINE"), HoursAgo(2)],
                 vec![Id(USER, 2), Id(TENANT, 1), Str("sam.okafor@acme.example.com"), pw(), Str("Sam"), Str("Okafor"), Str("AGENT"), Json(r#"["returns","shipping"]"#), Json(EIGHT_TO_SIX), Str("BUSY"), HoursAgo(1)],
@@ -78,6 +91,7 @@ fn data(password_hash: &str) -> Vec<Insert> {
         Insert {
             table: "customers",
             columns: &["id", "tenant_id", "email", "phone", "first_name", "last_name", "custom_attributes", "status"],
+            key: ID,
             rows: vec![
                 vec![Id(CUSTOMER, 1), Id(TENANT, 1), Str("jordan.lee@mail.example.net"), Str("+1 212 555 0101"), Str("Jordan"), Str("Lee"), Json(r#"{"loyalty_tier":"gold","orders":14}"#), Str("ACTIVE")],
                 vec![Id(CUSTOMER, 2), Id(TENANT, 1), Str("priya.patel@mail.example.net"), Null, Str("Priya"), Str("Patel"), Json(r#"{"loyalty_tier":"silver","orders":3}"#), Str("ACTIVE")],
@@ -89,6 +103,7 @@ fn data(password_hash: &str) -> Vec<Insert> {
         Insert {
             table: "conversations",
             columns: &["id", "tenant_id", "customer_id", "assigned_agent_id", "status", "priority", "subject", "custom_attributes", "resolved_at", "escalation_level", "estimated_resolution_time", "created_at"],
+            key: ID,
             rows: vec![
                 vec![Id(CONVERSATION, 1), Id(TENANT, 1), Id(CUSTOMER, 1), Id(USER, 2), Str("OPEN"), Str("MEDIUM"), Str("Tent pole arrived bent"), Json(r#"{"order":"A-1042"}"#), Null, Int(0), Int(120), HoursAgo(5)],
                 vec![Id(CONVERSATION, 2), Id(TENANT, 1), Id(CUSTOMER, 2), Null, Str("PENDING"), Str("LOW"), Str("Do you ship to Canada?"), Json("{}"), Null, Int(0), Null, HoursAgo(30)],
@@ -100,6 +115,7 @@ fn data(password_hash: &str) -> Vec<Insert> {
         Insert {
             table: "messages",
             columns: &["id", "tenant_id", "conversation_id", "sender_type", "sender_id", "content", "message_type", "metadata", "is_read", "read_at", "created_at"],
+            key: ID,
             rows: vec![
                 vec![Id(MESSAGE, 1), Id(TENANT, 1), Id(CONVERSATION, 1), Str("CUSTOMER"), Id(CUSTOMER, 1), Str("Hi, one of the tent poles in order A-1042 arrived bent. Photo attached."), Str("IMAGE"), Json(r#"{"channel":"email"}"#), Bool(true), HoursAgo(4), HoursAgo(5)],
                 vec![Id(MESSAGE, 2), Id(TENANT, 1), Id(CONVERSATION, 1), Str("USER"), Id(USER, 2), Str("Sorry about that, Jordan! A replacement pole ships today."), Str("TEXT"), Json("{}"), Bool(false), Null, HoursAgo(4)],
@@ -117,11 +133,13 @@ fn data(password_hash: &str) -> Vec<Insert> {
         Insert {
             table: "file_attachments",
             columns: &["id", "tenant_id", "message_id", "file_name", "file_path", "file_size", "mime_type", "file_hash", "storage_provider", "storage_metadata", "created_by"],
+            key: ID,
             rows: vec![vec![Id(ATTACHMENT, 1), Id(TENANT, 1), Id(MESSAGE, 1), Str("bent-pole.jpg"), Str("acme/2024/bent-pole.jpg"), Int(482_133), Str("image/jpeg"), Str("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"), Str("S3"), Json(r#"{"bucket":"acme-attachments"}"#), Null]],
         },
         Insert {
             table: "tags",
             columns: &["id", "tenant_id", "name", "colour", "description", "usage_count"],
+            key: ID,
             rows: vec![
                 vec![Id(TAG, 1), Id(TENANT, 1), Str("damaged-item"), Str("#EF4444"), Str("Product arrived damaged"), Int(1)],
                 vec![Id(TAG, 2), Id(TENANT, 1), Str("shipping"), Str("#3B82F6"), Null, Int(2)],
@@ -133,6 +151,7 @@ fn data(password_hash: &str) -> Vec<Insert> {
         Insert {
             table: "conversation_tags",
             columns: &["tenant_id", "conversation_id", "tag_id", "created_by"],
+            key: &["conversation_id", "tag_id"],
             rows: vec![
                 vec![Id(TENANT, 1), Id(CONVERSATION, 1), Id(TAG, 1), Id(USER, 2)],
                 vec![Id(TENANT, 1), Id(CONVERSATION, 1), Id(TAG, 2), Id(USER, 2)],
@@ -145,20 +164,23 @@ fn data(password_hash: &str) -> Vec<Insert> {
         Insert {
             table: "customer_tags",
             columns: &["tenant_id", "customer_id", "tag_id", "created_by"],
+            key: &["customer_id", "tag_id"],
             rows: vec![vec![Id(TENANT, 2), Id(CUSTOMER, 3), Id(TAG, 4), Id(USER, 3)]],
         },
         Insert {
             table: "subscriptions",
             columns: &["id", "tenant_id", "plan_type", "status", "current_period_start", "current_period_end", "cancel_at_period_end", "stripe_subscription_id", "paypal_subscription_id", "amount", "currency"],
+            key: ID,
             rows: vec![
-                vec![Id(SUBSCRIPTION, 1), Id(TENANT, 1), Str("STARTER"), Str("ACTIVE"), HoursAgo(240), HoursAhead(480), Bool(false), Str("sub_sample_acme"), Null, Str("29.00"), Str("USD")],
-                vec![Id(SUBSCRIPTION, 2), Id(TENANT, 2), Str("PROFESSIONAL"), Str("PAST_DUE"), HoursAgo(700), HoursAgo(20), Bool(false), Null, Str("I-SAMPLEGLOBEX"), Str("249.50"), Str("EUR")],
-                vec![Id(SUBSCRIPTION, 3), Id(TENANT, 3), Str("ENTERPRISE"), Str("TRIALING"), HoursAgo(72), HoursAhead(264), Bool(true), Str("sub_sample_initech"), Null, Str("0.00"), Str("JPY")],
+                vec![Id(SUBSCRIPTION, 1), Id(TENANT, 1), Str("STARTER"), Str("ACTIVE"), HoursAgo(240), HoursAhead(480), Bool(false), Str("sub_sample_acme"), Null, Dec("29.00"), Str("USD")],
+                vec![Id(SUBSCRIPTION, 2), Id(TENANT, 2), Str("PROFESSIONAL"), Str("PAST_DUE"), HoursAgo(700), HoursAgo(20), Bool(false), Null, Str("I-SAMPLEGLOBEX"), Dec("249.50"), Str("EUR")],
+                vec![Id(SUBSCRIPTION, 3), Id(TENANT, 3), Str("ENTERPRISE"), Str("TRIALING"), HoursAgo(72), HoursAhead(264), Bool(true), Str("sub_sample_initech"), Null, Dec("0.00"), Str("JPY")],
             ],
         },
         Insert {
             table: "notification_settings",
             columns: &["id", "tenant_id", "user_id", "email_notifications", "push_notifications", "sms_notifications", "quiet_hours"],
+            key: ID,
             rows: (1..=7)
                 .map(|n| {
                     let tenant = [1, 1, 2, 2, 2, 3, 3][usize::from(n - 1)];
@@ -170,20 +192,23 @@ fn data(password_hash: &str) -> Vec<Insert> {
         Insert {
             table: "performance_metrics",
             columns: &["id", "tenant_id", "user_id", "metric_type", "metric_value", "metric_unit", "period_start", "period_end", "metadata"],
+            key: ID,
             rows: vec![
-                vec![Id(METRIC, 1), Id(TENANT, 1), Id(USER, 2), Str("first_response_time"), Str("12.50"), Str("minutes"), HoursAgo(168), HoursAgo(0), Json(r#"{"conversations":18}"#)],
-                vec![Id(METRIC, 2), Id(TENANT, 2), Id(USER, 4), Str("resolution_time"), Str("310.00"), Str("minutes"), HoursAgo(168), HoursAgo(0), Json(r#"{"conversations":42}"#)],
-                vec![Id(METRIC, 3), Id(TENANT, 2), Null, Str("csat"), Str("4.60"), Str("score"), HoursAgo(720), HoursAgo(0), Json(r#"{"responses":230}"#)],
+                vec![Id(METRIC, 1), Id(TENANT, 1), Id(USER, 2), Str("first_response_time"), Dec("12.50"), Str("minutes"), HoursAgo(168), HoursAgo(0), Json(r#"{"conversations":18}"#)],
+                vec![Id(METRIC, 2), Id(TENANT, 2), Id(USER, 4), Str("resolution_time"), Dec("310.00"), Str("minutes"), HoursAgo(168), HoursAgo(0), Json(r#"{"conversations":42}"#)],
+                vec![Id(METRIC, 3), Id(TENANT, 2), Null, Str("csat"), Dec("4.60"), Str("score"), HoursAgo(720), HoursAgo(0), Json(r#"{"responses":230}"#)],
             ],
         },
         Insert {
             table: "webhooks",
             columns: &["id", "tenant_id", "name", "url", "events", "secret_key", "headers", "retry_count", "created_by"],
+            key: ID,
             rows: vec![vec![Id(WEBHOOK, 1), Id(TENANT, 2), Str("CRM sync"), Str("https://hooks.globex.example.com/chatdb"), Json(r#"["conversation.created","conversation.resolved"]"#), Str("whsec_sample_not_a_real_secret"), Json(r#"{"X-Source":"chatdb"}"#), Int(5), Id(USER, 3)]],
         },
         Insert {
             table: "audit_logs",
             columns: &["id", "tenant_id", "user_id", "action", "entity_type", "entity_id", "old_values", "new_values", "ip_address", "user_agent"],
+            key: ID,
             rows: vec![
                 vec![Id(AUDIT, 1), Id(TENANT, 2), Id(USER, 4), Str("conversation.escalated"), Str("conversation"), Id(CONVERSATION, 3), Json(r#"{"escalation_level":1}"#), Json(r#"{"escalation_level":2}"#), Str("203.0.113.7"), Str("Mozilla/5.0")],
                 vec![Id(AUDIT, 2), Id(TENANT, 2), Id(USER, 3), Str("conversation.resolved"), Str("conversation"), Id(CONVERSATION, 4), Json(r#"{"status":"IN_PROGRESS"}"#), Json(r#"{"status":"RESOLVED"}"#), Str("2001:db8::1"), Null],
@@ -193,71 +218,64 @@ fn data(password_hash: &str) -> Vec<Insert> {
     ]
 }
 
-fn render(value: &V, dialect: Dialect) -> String {
-    let quote = |s: &str| format!("'{}'", s.replace('\'', "''"));
+/// A value as an expression: bound, or (times, NULL) plain SQL that holds no input.
+fn value(value: &V, dialect: Dialect) -> SimpleExpr {
+    let typed = |text: &str, postgres_type: &'static str| match dialect {
+        Dialect::Postgres => Expr::val(text).cast_as(postgres_type),
+        Dialect::Sqlite => Expr::val(text).into(),
+    };
     match value {
-        Id(table, n) => dialect.uuid_literal(&id(*table, *n)),
-        Str(s) => quote(s),
-        Owned(s) => quote(s),
-        Int(i) => i.to_string(),
-        Bool(b) => dialect.bool_literal(*b).to_owned(),
-        Json(j) => dialect.json_literal(j),
-        HoursAgo(h) => dialect.time_ago(*h, "hours"),
-        HoursAhead(h) => dialect.time_ago(-*h, "hours"),
-        Null => "NULL".to_owned(),
+        Id(table, n) => Expr::val(uuid(*table, *n)).into(),
+        Str(s) => Expr::val(*s).into(),
+        Owned(s) => Expr::val(s.as_str()).into(),
+        Int(i) => Expr::val(*i).into(),
+        Dec(d) => typed(d, "numeric"),
+        Bool(b) => Expr::val(*b).into(),
+        Json(j) => typed(j, "jsonb"),
+        HoursAgo(h) => Expr::cust(dialect.time_ago(*h, "hours")),
+        HoursAhead(h) => Expr::cust(dialect.time_ago(-*h, "hours")),
+        Null => Expr::cust("NULL"),
     }
 }
 
 /// INSERT statements for every sample row, parents first.
-pub(super) fn inserts(dialect: Dialect, password_hash: &str) -> Vec<String> {
+pub(super) fn inserts(
+    dialect: Dialect,
+    password_hash: &str,
+) -> Result<Vec<InsertStatement>, DbErr> {
     data(password_hash)
         .iter()
         .map(|insert| {
-            let rows: Vec<String> = insert
-                .rows
-                .iter()
-                .map(|row| {
-                    let values: Vec<String> = row.iter().map(|v| render(v, dialect)).collect();
-                    format!("({})", values.join(", "))
-                })
-                .collect();
-            format!(
-                "INSERT INTO {} ({}) VALUES\n{}",
-                insert.table,
-                insert.columns.join(", "),
-                rows.join(",\n")
-            )
+            let mut statement = Query::insert();
+            statement.into_table(insert.table).columns(insert.columns.iter().copied());
+            for row in &insert.rows {
+                let values: Vec<SimpleExpr> = row.iter().map(|v| value(v, dialect)).collect();
+                statement.values(values).map_err(|e| DbErr::Migration(e.to_string()))?;
+            }
+            Ok(statement)
         })
         .collect()
 }
 
-/// DELETE statements for exactly the sample rows, children first. Junction rows are
-/// identified by their two ends.
-pub(super) fn deletes(dialect: Dialect) -> Vec<String> {
+/// DELETE statements for exactly the sample rows, children first, each row found by its
+/// key columns (named, never by position).
+pub(super) fn deletes(dialect: Dialect) -> Vec<DeleteStatement> {
     data("")
         .iter()
         .rev()
         .map(|insert| {
-            let keys: Vec<&str> =
-                if insert.columns[0] == "id" { vec!["id"] } else { insert.columns[1..3].to_vec() };
-            let offset = if insert.columns[0] == "id" { 0 } else { 1 };
-            let tuples: Vec<String> = insert
-                .rows
-                .iter()
-                .map(|row| {
-                    let key: Vec<String> = row[offset..offset + keys.len()]
-                        .iter()
-                        .map(|v| render(v, dialect))
-                        .collect();
-                    format!("({})", key.join(", "))
-                })
-                .collect();
-            format!(
-                "DELETE FROM {} WHERE ({}) IN (VALUES {})",
-                insert.table,
-                keys.join(", "),
-                tuples.join(", ")
-            )
+            let mut rows = Condition::any();
+            for row in &insert.rows {
+                let mut key = Condition::all();
+                for column in insert.key {
+                    let at = insert.columns.iter().position(|c| c == column);
+                    if let Some(v) = at.and_then(|i| row.get(i)) {
+                        key = key.add(Expr::col(*column).eq(value(v, dialect)));
+                    }
+                }
+                rows = rows.add(key);
+            }
+            Query::delete().from_table(insert.table).cond_where(rows).to_owned()
         })
         .collect()
 }
