@@ -222,15 +222,15 @@ fn data(password_hash: &str) -> Vec<Insert> {
 fn value(value: &V, dialect: Dialect) -> SimpleExpr {
     let typed = |text: &str, postgres_type: &'static str| match dialect {
         Dialect::Postgres => Expr::val(text).cast_as(postgres_type),
-        Dialect::Sqlite => Expr::val(text).into(),
+        Dialect::Sqlite => Expr::val(text),
     };
     match value {
-        Id(table, n) => Expr::val(uuid(*table, *n)).into(),
-        Str(s) => Expr::val(*s).into(),
-        Owned(s) => Expr::val(s.as_str()).into(),
-        Int(i) => Expr::val(*i).into(),
+        Id(table, n) => Expr::val(uuid(*table, *n)),
+        Str(s) => Expr::val(*s),
+        Owned(s) => Expr::val(s.as_str()),
+        Int(i) => Expr::val(*i),
         Dec(d) => typed(d, "numeric"),
-        Bool(b) => Expr::val(*b).into(),
+        Bool(b) => Expr::val(*b),
         Json(j) => typed(j, "jsonb"),
         HoursAgo(h) => Expr::cust(dialect.time_ago(*h, "hours")),
         HoursAhead(h) => Expr::cust(dialect.time_ago(-*h, "hours")),
