@@ -7,9 +7,14 @@ pub enum SeedError {
     /// Migrations are pending.
     #[error("the database is not migrated to head (pending: {0}); run `chatdb migrate up` first")]
     NotMigrated(String),
-    /// Seeding refused in this environment.
-    #[error("{0}")]
-    Refused(String),
+    /// Seeding production is never allowed.
+    #[error("refusing to seed with APP_ENV=production: seeded data must never mix with real data")]
+    Production,
+    /// Seeding staging needs its flag.
+    #[error(
+        "refusing to seed with APP_ENV=staging; pass --allow-staging if this staging database may get fake data"
+    )]
+    StagingNeedsFlag,
     /// `--tenant` names no tenant.
     #[error("--tenant {0}: no such tenant; list tenants or omit --tenant to create new ones")]
     NoSuchTenant(uuid::Uuid),
@@ -43,10 +48,25 @@ pub enum SeedError {
     PasswordHash(String),
     /// The database failed during `--reset`; its transaction was rolled back.
     #[error("the reset failed and was rolled back, nothing was removed: {0}")]
-    ResetFailed(String),
+    ResetFailed(#[source] Box<SeedError>),
     /// The database failed; the seeding's transaction was rolled back.
     #[error("seeding failed and was rolled back, nothing was written: {0}")]
-    Database(String),
+    Database(#[source] sea_orm::DbErr),
+    /// The driver failed while copying rows; the seeding's transaction was rolled back.
+    #[error("seeding failed and was rolled back, nothing was written: {0}")]
+    Copy(#[source] sea_orm::sqlx::Error),
+    /// Generated rows do not fit their table's columns (a bug, not an input).
+    #[error("the rows generated for {table} do not fit its columns: {source}; nothing was written")]
+    RowShape {
+        /// The table.
+        table: &'static str,
+        /// What sea-query said.
+        #[source]
+        source: sea_orm::sea_query::error::Error,
+    },
+    /// The row generator stopped (a bug, not an input); nothing was written.
+    #[error("the row generator stopped: {0}; nothing was written")]
+    Generator(#[source] tokio::task::JoinError),
 }
 
 impl SeedError {
@@ -54,7 +74,13 @@ impl SeedError {
     pub fn exit_code(&self) -> u8 {
         match self {
             Self::Config(e) if !e.is_configuration() => 1,
-            Self::Database(_) | Self::ResetFailed(_) | Self::Busy | Self::PasswordHash(_) => 1,
+            Self::Database(_)
+            | Self::Copy(_)
+            | Self::Generator(_)
+            | Self::RowShape { .. }
+            | Self::ResetFailed(_)
+            | Self::Busy
+            | Self::PasswordHash(_) => 1,
             _ => 2,
         }
     }
@@ -62,12 +88,12 @@ impl SeedError {
 
 impl From<sea_orm::DbErr> for SeedError {
     fn from(err: sea_orm::DbErr) -> Self {
-        Self::Database(err.to_string())
+        Self::Database(err)
     }
 }
 
 impl From<sea_orm::sqlx::Error> for SeedError {
     fn from(err: sea_orm::sqlx::Error) -> Self {
-        Self::Database(err.to_string())
+        Self::Copy(err)
     }
 }

@@ -87,12 +87,8 @@ pub(crate) fn check_environment(
     allow_staging: bool,
 ) -> Result<(), SeedError> {
     match config.app_env.value {
-        AppEnv::Production => Err(SeedError::Refused(
-            "refusing to seed with APP_ENV=production: seeded data must never mix with real data".into(),
-        )),
-        AppEnv::Staging if !allow_staging => Err(SeedError::Refused(
-            "refusing to seed with APP_ENV=staging; pass --allow-staging if this staging database may get fake data".into(),
-        )),
+        AppEnv::Production => Err(SeedError::Production),
+        AppEnv::Staging if !allow_staging => Err(SeedError::StagingNeedsFlag),
         _ => Ok(()),
     }
 }

@@ -57,7 +57,7 @@ pub(crate) async fn copy_table(
         }
         progress.inc(rows);
     }
-    generator.await.map_err(|e| SeedError::Database(format!("the generator stopped: {e}")))?;
+    generator.await.map_err(SeedError::Generator)?;
     Ok(copy.finish().await?)
 }
 
@@ -107,12 +107,12 @@ pub(crate) async fn insert_table(
         for row in &batch {
             insert
                 .values(row.iter().map(|f| f.to_value().into()))
-                .map_err(|e| SeedError::Database(e.to_string()))?;
+                .map_err(|source| SeedError::RowShape { table: spec.name, source })?;
         }
         txn.execute(&insert).await?;
         written += batch.len() as u64;
         progress.inc(batch.len() as u64);
     }
-    generator.await.map_err(|e| SeedError::Database(format!("the generator stopped: {e}")))?;
+    generator.await.map_err(SeedError::Generator)?;
     Ok(written)
 }

@@ -35,7 +35,7 @@ pub async fn reset(
     allow_staging: bool,
 ) -> Result<ResetSummary, SeedError> {
     reset_all(config, allow_staging).await.map_err(|e| match e {
-        SeedError::Database(message) => SeedError::ResetFailed(message),
+        e @ (SeedError::Database(_) | SeedError::Copy(_)) => SeedError::ResetFailed(Box::new(e)),
         other => other,
     })
 }

@@ -99,41 +99,33 @@ enum HealthCommand {
     },
 }
 
-/// A failure, with the exit code it deserves.
+/// Why `chatdb` failed: the library's own error where there is one (it knows its exit
+/// code), `anyhow` with context for the glue in this binary.
+#[derive(Debug, thiserror::Error)]
 pub(crate) enum Failure {
-    /// Configuration or usage: exit 2.
-    Usage(String),
-    /// Anything else: exit 1.
-    Other(anyhow::Error),
-}
-
-impl From<ConfigError> for Failure {
-    fn from(err: ConfigError) -> Self {
-        if err.is_configuration() { Self::Usage(err.to_string()) } else { Self::Other(err.into()) }
-    }
+    /// The configuration is wrong or the database unreachable.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A migrate command failed or was refused.
+    #[error(transparent)]
+    Migrate(#[from] migration::MigrateError),
+    /// A seeding failed or was refused.
+    #[error(transparent)]
+    Seed(#[from] seed::SeedError),
+    /// Anything else (printed with its context chain).
+    #[error("{0:#}")]
+    Other(#[from] anyhow::Error),
 }
 
 impl Failure {
+    /// 2 for mistakes in configuration, flags or environment; 1 otherwise.
     fn exit_code(&self) -> u8 {
         match self {
-            Self::Usage(_) => 2,
-            Self::Other(_) => 1,
+            Self::Config(e) if e.is_configuration() => 2,
+            Self::Migrate(e) => e.exit_code(),
+            Self::Seed(e) => e.exit_code(),
+            Self::Config(_) | Self::Other(_) => 1,
         }
-    }
-}
-
-impl std::fmt::Display for Failure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Usage(message) => f.write_str(message),
-            Self::Other(err) => write!(f, "{err:#}"),
-        }
-    }
-}
-
-impl From<anyhow::Error> for Failure {
-    fn from(err: anyhow::Error) -> Self {
-        Self::Other(err)
     }
 }
 
@@ -159,13 +151,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Health { command: HealthCommand::Serve { bind } } => {
             serve::run(&config, bind, cli.json).await
         }
-        Command::Seed(args) => seed::cli::run(&args, &config, cli.json).await.map_err(|err| {
-            if err.exit_code() == 2 {
-                Failure::Usage(err.to_string())
-            } else {
-                Failure::Other(err.into())
-            }
-        }),
+        Command::Seed(args) => Ok(seed::cli::run(&args, &config, cli.json).await?),
         Command::Migrate { command } => migrate(command, &config, cli.json).await,
         Command::Backup { out } => migrate(MigrateCommand::Backup { out }, &config, cli.json).await,
         Command::Restore { file, destructive } => {
@@ -179,13 +165,7 @@ async fn migrate(
     config: &DatabaseConfig,
     json: bool,
 ) -> Result<(), Failure> {
-    migration::cli::run(command, config, json).await.map_err(|err| {
-        if err.exit_code() == 2 {
-            Failure::Usage(err.to_string())
-        } else {
-            Failure::Other(err.into())
-        }
-    })
+    Ok(migration::cli::run(command, config, json).await?)
 }
 
 #[cfg(test)]
