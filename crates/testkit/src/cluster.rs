@@ -79,9 +79,17 @@ fn start_or_join(flavor: Flavor) -> Result<u16, Error> {
     Ok(port)
 }
 
+/// The port of this state directory's own running server: the one its `postmaster.pid`
+/// names, whose process is alive (never just any listener on a recorded port, which may
+/// belong to another checkout's cluster).
 fn running_port(dir: &Path) -> Option<u16> {
-    let port: u16 = fs::read_to_string(dir.join("port")).ok()?.trim().parse().ok()?;
-    std::net::TcpStream::connect(("127.0.0.1", port)).ok().map(|_| port)
+    let recorded: u16 = fs::read_to_string(dir.join("port")).ok()?.trim().parse().ok()?;
+    let pid_file = fs::read_to_string(dir.join("cluster").join("postmaster.pid")).ok()?;
+    let lines: Vec<&str> = pid_file.lines().collect();
+    let pid = lines.first()?.trim();
+    let port: u16 = lines.get(3)?.trim().parse().ok()?;
+    let alive = Path::new("/proc").join(pid).exists();
+    (alive && port == recorded).then_some(port)
 }
 
 fn start(dir: &Path, flavor: Flavor) -> Result<u16, Error> {
@@ -114,7 +122,40 @@ fn start(dir: &Path, flavor: Flavor) -> Result<u16, Error> {
             "--no-sync",
         ],
     )?;
-    let port = free_port()?;
+    // The port is free when chosen but may be taken before the server binds it (another
+    // checkout starting its cluster): then choose again.
+    let mut attempt = 0;
+    loop {
+        let port = free_port()?;
+        match start_on(dir, &data, &bin, user, flavor, run_as.as_ref(), port) {
+            Ok(()) => {
+                fs::write(dir.join("port"), port.to_string())
+                    .map_err(Error::io("recording the port"))?;
+                spawn_watchdog(dir, &bin, user)?;
+                return Ok(port);
+            }
+            Err(_) if attempt < 4 && port_was_taken(dir) => attempt += 1,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Whether the last start failed because another process bound the port first.
+fn port_was_taken(dir: &Path) -> bool {
+    fs::read_to_string(dir.join("server.log"))
+        .is_ok_and(|log| log.contains("Address already in use"))
+}
+
+/// Starts the initialised cluster in `data` on `port`.
+fn start_on(
+    dir: &Path,
+    data: &Path,
+    bin: &Path,
+    user: Option<&str>,
+    flavor: Flavor,
+    run_as: Option<&(String, u32, u32)>,
+    port: u16,
+) -> Result<(), Error> {
     let mut options = format!(
         "-p {port} -k {} -c fsync=off -c synchronous_commit=off \
          -c full_page_writes=off -c max_connections=300 -c shared_buffers=128MB",
@@ -123,7 +164,7 @@ fn start(dir: &Path, flavor: Flavor) -> Result<u16, Error> {
     match flavor {
         Flavor::Plain => options.push_str(" -c listen_addresses=127.0.0.1"),
         Flavor::Tls => {
-            crate::tls::configure(&data, dir, run_as.as_ref().map(|(_, uid, gid)| (*uid, *gid)))?;
+            crate::tls::configure(data, dir, run_as.map(|(_, uid, gid)| (*uid, *gid)))?;
             options.push_str(
                 " -c listen_addresses=localhost -c ssl=on \
                  -c ssl_cert_file=server.crt -c ssl_key_file=server.key",
@@ -143,10 +184,7 @@ fn start(dir: &Path, flavor: Flavor) -> Result<u16, Error> {
             "-w",
             "start",
         ],
-    )?;
-    fs::write(dir.join("port"), port.to_string()).map_err(Error::io("recording the port"))?;
-    spawn_watchdog(dir, &bin, user)?;
-    Ok(port)
+    )
 }
 
 /// Server binaries: `TESTKIT_PG_BINDIR`, `pg_config --bindir`, or the newest
@@ -256,8 +294,15 @@ while sleep 1; do
     for f in "$dir"/clients/*; do [ -e "$f" ] && kill -0 "${{f##*/}}" 2>/dev/null && alive=1; done
     if [ "$alive" = 0 ]; then
       [ -f "$dir/pgbouncer.pid" ] && kill "$(cat "$dir/pgbouncer.pid")" 2>/dev/null
-      {stop} -D "$dir/cluster" -m immediate stop
-      rm -rf "$dir/cluster" "$dir/port" "$dir/server.log" "$dir"/pgbouncer.*
+      if ! {stop} -D "$dir/cluster" -m immediate stop; then
+        pid=$(head -n 1 "$dir/cluster/postmaster.pid" 2>/dev/null)
+        [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null && sleep 1
+      fi
+      pid=$(head -n 1 "$dir/cluster/postmaster.pid" 2>/dev/null)
+      # Never delete the data directory of a server that is still running.
+      if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
+        rm -rf "$dir/cluster" "$dir/port" "$dir/server.log" "$dir"/pgbouncer.*
+      fi
       exit 0
     fi
     exec 9>&-; idle=0

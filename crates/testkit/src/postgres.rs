@@ -47,8 +47,17 @@ async fn exec(db: &DatabaseConnection, sql: String) -> Result<(), Error> {
 
 /// Creates the template once per server, under an advisory lock; it is migrated under
 /// a temporary name and renamed when complete, so a crash never leaves a half-made one.
-async fn ensure_template(admin: &DatabaseConnection, admin_url: &str) -> Result<String, Error> {
+async fn ensure_template(admin_url: &str) -> Result<String, Error> {
     let name = template_name();
+    // One connection that lives as long as this function: the session lock is taken and
+    // released on the same session, whatever a pool would do with its connections.
+    let options = sea_orm::ConnectOptions::new(admin_url)
+        .max_connections(1)
+        .min_connections(1)
+        .idle_timeout(std::time::Duration::from_secs(3600))
+        .max_lifetime(std::time::Duration::from_secs(3600))
+        .to_owned();
+    let admin = &Database::connect(options).await?;
     if database_exists(admin, &name).await? {
         return Ok(name);
     }
@@ -78,7 +87,7 @@ pub(crate) async fn create(
     let admin = Database::connect(admin_url.as_str()).await?;
     let name = format!("chatdb_test_{}", uuid::Uuid::new_v4().simple());
     let source = if migrated {
-        let template = ensure_template(&admin, &admin_url).await?;
+        let template = ensure_template(&admin_url).await?;
         format!(" TEMPLATE {template} STRATEGY FILE_COPY")
     } else {
         " TEMPLATE template0".to_owned()

@@ -2,7 +2,7 @@
 //! test processes of a build share.
 
 use std::fs::{self, File};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use migration::{Migrator, MigratorTraitSelf};
@@ -17,26 +17,51 @@ fn url_of(path: &Path) -> String {
     format!("sqlite://{}?mode=rwc", path.display())
 }
 
-/// The migrated template of this build, made once under a file lock.
-async fn template() -> Result<PathBuf, Error> {
+/// Copies the migrated template of this build to `destination`. The template is made once
+/// under an exclusive file lock and copied under a shared one, so the clean-up of stale
+/// templates (exclusive) never removes one that is being copied; each copy marks the
+/// template as used.
+async fn copy_template(destination: &Path) -> Result<(), Error> {
     let dir = cluster::state_dir().join("sqlite");
     fs::create_dir_all(&dir).map_err(Error::io(format!("creating {}", dir.display())))?;
     let path = dir.join(format!("template-{}.sqlite3", fingerprint()));
-    if path.exists() {
-        return Ok(path);
-    }
     let lock = File::create(dir.join("lock")).map_err(Error::io("creating the SQLite lock"))?;
-    lock.lock().map_err(Error::io("locking the SQLite templates"))?;
+    lock.lock_shared().map_err(Error::io("locking the SQLite templates"))?;
     if !path.exists() {
-        remove_stale(&dir);
+        lock.unlock().map_err(Error::io("unlocking the SQLite templates"))?;
+        build_template(&dir, &path, &lock).await?;
+        lock.lock_shared().map_err(Error::io("locking the SQLite templates"))?;
+    }
+    let template = File::options()
+        .append(true)
+        .open(&path)
+        .map_err(Error::io("opening the SQLite template"))?;
+    template
+        .set_modified(SystemTime::now())
+        .map_err(Error::io("marking the SQLite template used"))?;
+    fs::copy(&path, destination).map_err(Error::io("copying the SQLite template"))?;
+    Ok(())
+}
+
+/// Builds the template at `path` under the exclusive lock, unless another process did.
+async fn build_template(dir: &Path, path: &Path, lock: &File) -> Result<(), Error> {
+    lock.lock().map_err(Error::io("locking the SQLite templates"))?;
+    let built = async {
+        if path.exists() {
+            return Ok(());
+        }
+        remove_stale(dir);
         let building = path.with_extension("building");
         let _ = fs::remove_file(&building);
         let db = Database::connect(url_of(&building)).await?;
         Migrator::default().up(&db, None).await?;
         db.close().await?;
-        fs::rename(&building, &path).map_err(Error::io("publishing the SQLite template"))?;
+        fs::rename(&building, path).map_err(Error::io("publishing the SQLite template"))?;
+        Ok::<_, Error>(())
     }
-    Ok(path)
+    .await;
+    lock.unlock().map_err(Error::io("unlocking the SQLite templates"))?;
+    built
 }
 
 fn remove_stale(dir: &Path) {
@@ -59,7 +84,7 @@ pub(crate) async fn create(
     let dir = tempfile::tempdir().map_err(Error::io("creating a temporary directory"))?;
     let path = dir.path().join("test.sqlite3");
     if migrated {
-        fs::copy(template().await?, &path).map_err(Error::io("copying the SQLite template"))?;
+        copy_template(&path).await?;
     }
     let url = url_of(&path);
     let conn = Database::connect(url.as_str()).await?;
