@@ -219,7 +219,7 @@ pub async fn run(
     config: &DatabaseConfig,
     json: bool,
 ) -> Result<(), MigrateError> {
-    eprintln!("Database: {} ({})", config.target.describe(), target_source(config));
+    tracing::info!("Database: {} ({})", config.target.describe(), target_source(config));
     let wait = match &command {
         MigrateCommand::Up { wait: Some(seconds), .. } => Duration::from_secs(*seconds),
         _ => Duration::ZERO,
@@ -254,7 +254,7 @@ pub async fn run(
             if !destructive.no_backup && guard::destroys_something(&command, &history) =>
         {
             let written = backup::backup(config, &db, None).await?;
-            eprintln!("Backed up to {written} first; `restore` it to undo");
+            tracing::info!("Backed up to {written} first; `restore` it to undo");
             Some(written)
         }
         _ => None,
@@ -299,7 +299,7 @@ pub async fn run(
         }
         MigrateCommand::Fresh { .. } => {
             runner.drop_everything().await?;
-            eprintln!("Dropped every table and function");
+            tracing::info!("Dropped every table and function");
             runner.run(Direction::Up, &Goal::All, false, &mut print_step).await?
         }
         MigrateCommand::Refresh { .. } => {

@@ -326,12 +326,12 @@ async fn seed_admin(
     db.execute(&user).await?;
 
     match settings.admin_password() {
-        AdminPassword::Generate => eprintln!(
+        AdminPassword::Generate => tracing::warn!(
             "Created the SUPER_ADMIN {email} with the generated password {}\n\
              It is shown only this once; set ADMIN_PASSWORD before migrating to choose it.",
             password.unwrap_or_default()
         ),
-        AdminPassword::Invite => eprintln!(
+        AdminPassword::Invite => tracing::warn!(
             "Created the SUPER_ADMIN {email} as INVITED, without a password (APP_ENV={} and \
              no ADMIN_PASSWORD); give it one through the app's invitation or password reset.",
             settings.app_env

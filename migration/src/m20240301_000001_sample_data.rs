@@ -35,7 +35,7 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         if !self.settings.inserts_sample_data() {
             let env = self.settings.app_env;
-            eprintln!(
+            tracing::info!(
                 "Sample data (V3) recorded as applied without inserting anything: APP_ENV={env}. \
                  Set {SEED_SAMPLE_DATA_VAR}=true to insert it here."
             );

@@ -315,7 +315,7 @@ impl<'a> Runner<'a> {
                 return Ok(());
             }
             if !announced {
-                eprintln!(
+                tracing::warn!(
                     "Waiting for another migrator to finish (advisory lock {LOCK_KEY}, at most {}s, --lock-timeout)",
                     self.lock_timeout.as_secs()
                 );
@@ -348,7 +348,7 @@ impl<'a> Runner<'a> {
                 Ok(txn)
             }
             Err(e) if is_busy(&e) => {
-                eprintln!(
+                tracing::warn!(
                     "Waiting for another migrator to finish (SQLite write lock, at most {}s, --lock-timeout)",
                     self.lock_timeout.as_secs()
                 );

@@ -35,6 +35,7 @@ fn up_applies_every_migration_then_status_and_a_second_up_say_so() {
     assert_eq!(up.code, 0, "{}", up.output());
     assert!(up.stderr.contains("Database: sqlite://"), "says which database: {}", up.stderr);
     assert!(up.stderr.contains("DATABASE_URL"), "and where it came from: {}", up.stderr);
+    assert!(!up.output().contains('\x1b'), "no colour codes into a pipe: {:?}", up.output());
     for name in [
         "m20240101_000001_core_schema",
         "m20240201_000001_support_tables",

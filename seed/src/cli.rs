@@ -117,7 +117,7 @@ impl SeedArgs {
 
 /// Runs the seeding (or the reset) and prints its summary.
 pub async fn run(args: &SeedArgs, config: &DatabaseConfig, json: bool) -> Result<(), SeedError> {
-    eprintln!("Database: {}", config.target.describe());
+    tracing::info!("Database: {}", config.target.describe());
     if args.reset {
         let summary = crate::reset(config, args.allow_staging).await?;
         if json {

@@ -318,7 +318,7 @@ async fn claim_postgres(
         .fetch_one(&mut *tx)
         .await?;
     if !free {
-        eprintln!("Waiting for another seeding of this database to finish");
+        tracing::warn!("Waiting for another seeding of this database to finish");
         sqlx::query("SELECT pg_advisory_xact_lock($1)")
             .bind(SEED_LOCK_KEY)
             .execute(&mut *tx)

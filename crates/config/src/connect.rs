@@ -47,7 +47,7 @@ impl DatabaseConfig {
                 Err(err @ ConfigError::Connect { .. })
                     if tokio::time::Instant::now() + pause < deadline =>
                 {
-                    eprintln!("waiting for the database: {err}");
+                    tracing::warn!("waiting for the database: {err}");
                     tokio::time::sleep(pause).await;
                     pause = (pause * 2).min(MAX_PAUSE);
                 }

@@ -118,7 +118,7 @@ pub(super) async fn dump(
             if json {
                 println!("{}", serde_json::json!({ "written": path }));
             } else {
-                eprintln!("Wrote {}", path.display());
+                tracing::info!("Wrote {}", path.display());
             }
         }
         None if json => println!("{}", serde_json::json!({ "schema": dump.to_text() })),
