@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Seeds the `large` preset (1,000,000 messages) into a fresh migrated PostgreSQL database
-# with the release binary, then loads the very same rows with plain COPY into another
-# fresh migrated database (same indexes and triggers): the physical limit. Prints the
-# seeder's rows/s, COPY's rows/s, their ratio (target >= 0.70) and the seeder's peak RSS
-# (target < 300 MB); then seeds `large` into SQLite and prints time and file size.
+# The seeder against its anchor, plain COPY of the very same rows into a fresh migrated
+# database (same indexes and triggers): the physical limit. RUNS (default 3) interleaved
+# runs of each side, each on a fresh database after a CHECKPOINT and with no autovacuum
+# worker running; prints the median, the spread (min-max), the seeder's peak RSS, and the
+# ratio of the medians (target >= 0.70; peak RSS < 300 MB). Then `large` on SQLite once.
 #
-#   bench/seed.sh                 PRESET=medium bench/seed.sh
+#   bench/seed.sh                 PRESET=medium RUNS=5 bench/seed.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PRESET=${PRESET:-large}
+RUNS=${RUNS:-3}
 source bench/lib.sh
 
 cargo build --release -q -p migration -p seed
@@ -17,35 +18,69 @@ export APP_ENV=development ADMIN_PASSWORD=bench-admin-password
 tables="tenants users customers tags conversations conversation_tags customer_tags messages
         file_attachments user_sessions notification_settings subscriptions audit_logs performance_metrics"
 
-fresh_db bench_seeded
-DATABASE_URL=$(db_url bench_seeded) target/release/migration up >/dev/null 2>&1
-start=$(now_ms)
-DATABASE_URL=$(db_url bench_seeded) /usr/bin/time -v -o "$work/time.txt" \
-    target/release/seed --preset "$PRESET" --quiet --json > "$work/summary.json"
-seed_ms=$(( $(now_ms) - start ))
-seed_rows=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["total_rows"])' "$work/summary.json")
-peak_kb=$(awk -F: '/Maximum resident set size/ { gsub(/ /, "", $2); print $2 }' "$work/time.txt")
-
-# The seeded rows only (not V1/V3's), every column but those the triggers compute.
-seeded=$(db_url bench_seeded)
-tenants=$(psql -X -At "$seeded" -c "SELECT string_agg(quote_literal(t), ',') FROM chatdb_seed_runs, json_array_elements_text(created_tenants::json) t")
-columns_of() {
-    psql -X -At "$seeded" -c "SELECT string_agg(column_name, ', ' ORDER BY ordinal_position) FROM information_schema.columns
-        WHERE table_name = '$1' AND table_schema = 'public' AND column_name NOT IN ('priority_score', 'sla_deadline')"
+# Same starting line for every timed run: dirty pages written, no autovacuum at work.
+settle() {
+    psql -X -q "$admin_url" -c "CHECKPOINT" >/dev/null
+    for _ in $(seq 1 120); do
+        busy=$(psql -X -At "$admin_url" -c "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")
+        [ "$busy" = 0 ] && return
+        sleep 0.5
+    done
 }
-load_script="$work/load.sql"
-: > "$load_script"
-for table in $tables; do
-    cols=$(columns_of "$table")
-    key=$([ "$table" = tenants ] && echo id || echo tenant_id)
-    psql -X -q "$seeded" -c "\\copy (SELECT $cols FROM $table WHERE $key IN ($tenants)) TO '$work/$table.bin' WITH (FORMAT binary)"
-    echo "\\copy $table ($cols) FROM '$work/$table.bin' WITH (FORMAT binary)" >> "$load_script"
+
+migrated_db() {
+    fresh_db "$1"
+    DATABASE_URL=$(db_url "$1") target/release/migration up >/dev/null 2>&1
+    settle
+}
+
+# The seeded rows only (not V1/V3's) of database $1, as binary COPY files and a load script.
+export_rows() {
+    local seeded tenants cols key
+    seeded=$(db_url "$1")
+    tenants=$(psql -X -At "$seeded" -c "SELECT string_agg(quote_literal(t), ',') FROM chatdb_seed_runs, json_array_elements_text(created_tenants::json) t")
+    echo "$tenants" > "$work/tenants"
+    : > "$work/load.sql"
+    for table in $tables; do
+        cols=$(psql -X -At "$seeded" -c "SELECT string_agg(column_name, ', ' ORDER BY ordinal_position) FROM information_schema.columns
+            WHERE table_name = '$table' AND table_schema = 'public' AND column_name NOT IN ('priority_score', 'sla_deadline')")
+        key=$([ "$table" = tenants ] && echo id || echo tenant_id)
+        psql -X -q "$seeded" -c "\\copy (SELECT $cols FROM $table WHERE $key IN ($tenants)) TO '$work/$table.bin' WITH (FORMAT binary)"
+        echo "\\copy $table ($cols) FROM '$work/$table.bin' WITH (FORMAT binary)" >> "$work/load.sql"
+    done
+}
+
+# Rows of the seeded tenants in database $1.
+seeded_rows_in() {
+    local tenants sql=""
+    tenants=$(cat "$work/tenants")
+    for table in $tables; do
+        key=$([ "$table" = tenants ] && echo id || echo tenant_id)
+        sql="$sql${sql:+ + }(SELECT count(*) FROM $table WHERE $key IN ($tenants))"
+    done
+    psql -X -At "$(db_url "$1")" -c "SELECT $sql"
+}
+
+: > "$work/seed_ms"; : > "$work/copy_ms"; : > "$work/peak_kb"
+for run in $(seq 1 "$RUNS"); do
+    migrated_db "bench_seeded_$run"
+    start=$(now_ms)
+    DATABASE_URL=$(db_url "bench_seeded_$run") /usr/bin/time -v -o "$work/time.txt" \
+        target/release/seed --preset "$PRESET" --quiet --json > "$work/summary.json"
+    echo $(( $(now_ms) - start )) >> "$work/seed_ms"
+    awk -F: '/Maximum resident set size/ { gsub(/ /, "", $2); print $2 }' "$work/time.txt" >> "$work/peak_kb"
+    seed_rows=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["total_rows"])' "$work/summary.json")
+    [ "$run" = 1 ] && export_rows "bench_seeded_$run"
+    psql -q -X "$admin_url" -c "DROP DATABASE bench_seeded_$run" >/dev/null
+
+    migrated_db "bench_copied_$run"
+    start=$(now_ms)
+    psql -X -q --single-transaction -v ON_ERROR_STOP=1 -f "$work/load.sql" "$(db_url "bench_copied_$run")"
+    echo $(( $(now_ms) - start )) >> "$work/copy_ms"
+    copied=$(seeded_rows_in "bench_copied_$run")
+    [ "$copied" = "$seed_rows" ] || { echo "the anchor loaded $copied rows, the seeder wrote $seed_rows" >&2; exit 1; }
+    psql -q -X "$admin_url" -c "DROP DATABASE bench_copied_$run" >/dev/null
 done
-fresh_db bench_copied
-DATABASE_URL=$(db_url bench_copied) target/release/migration up >/dev/null 2>&1
-start=$(now_ms)
-psql -X -q --single-transaction -v ON_ERROR_STOP=1 -f "$load_script" "$(db_url bench_copied)"
-copy_ms=$(( $(now_ms) - start ))
 
 sqlite_file="$work/large.sqlite3"
 DATABASE_URL="sqlite://$sqlite_file" target/release/migration up >/dev/null 2>&1
@@ -54,10 +89,14 @@ DATABASE_URL="sqlite://$sqlite_file" target/release/seed --preset "$PRESET" --qu
 sqlite_ms=$(( $(now_ms) - start ))
 sqlite_mb=$(du -m "$sqlite_file" | cut -f1)
 
-awk -v rows="$seed_rows" -v s="$seed_ms" -v c="$copy_ms" -v kb="$peak_kb" -v q="$sqlite_ms" -v mb="$sqlite_mb" -v p="$PRESET" 'BEGIN {
-    printf "preset:                       %s (%d rows)\n", p, rows
-    printf "seeder (PostgreSQL):          %.1f s, %.0f rows/s, peak RSS %.0f MB (target < 300)\n", s / 1000, rows / (s / 1000), kb / 1024
-    printf "COPY of the same rows:        %.1f s, %.0f rows/s\n", c / 1000, rows / (c / 1000)
-    printf "SQLite:                       %.1f s, %.0f rows/s, file %d MB\n", q / 1000, rows / (q / 1000), mb
+spread() { sort -n "$1" | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.1f-%.1f s", lo / 1000, hi / 1000 }'; }
+seed_med=$(median < "$work/seed_ms"); copy_med=$(median < "$work/copy_ms")
+peak_kb=$(sort -n "$work/peak_kb" | tail -1)
+awk -v rows="$seed_rows" -v s="$seed_med" -v c="$copy_med" -v kb="$peak_kb" -v q="$sqlite_ms" -v mb="$sqlite_mb" \
+    -v p="$PRESET" -v n="$RUNS" -v ss="$(spread "$work/seed_ms")" -v cs="$(spread "$work/copy_ms")" 'BEGIN {
+    printf "preset:                       %s (%d rows), %d interleaved runs per side, medians\n", p, rows, n
+    printf "seeder (PostgreSQL):          %.1f s (%s), %.0f rows/s, peak RSS %.0f MB (target < 300)\n", s / 1000, ss, rows / (s / 1000), kb / 1024
+    printf "COPY of the same rows:        %.1f s (%s), %.0f rows/s\n", c / 1000, cs, rows / (c / 1000)
+    printf "SQLite (one run):             %.1f s, %.0f rows/s, file %d MB\n", q / 1000, rows / (q / 1000), mb
     printf "ratio seeder/COPY rows/s:     %.2f (target >= 0.70)\n", c / s
 }'
