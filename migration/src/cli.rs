@@ -27,15 +27,9 @@ pub enum MigrateCommand {
         after_help = "Examples:\n  up\n  up --wait 30 --lock-timeout 120\n  up --to m20240201_000001_support_tables\n  up --dry-run"
     )]
     Up {
-        /// Apply at most this many.
-        #[arg(short = 'n', long, conflicts_with = "to")]
-        steps: Option<u32>,
-        /// Apply up to and including this version.
-        #[arg(long, value_name = "VERSION")]
-        to: Option<String>,
-        /// Apply in a transaction, print every statement, then roll back: nothing changes.
-        #[arg(long)]
-        dry_run: bool,
+        /// How far, and whether for real.
+        #[command(flatten)]
+        span: Span,
         /// Wait up to this many seconds for the database to accept connections.
         #[arg(long, value_name = "SECONDS")]
         wait: Option<u64>,
@@ -53,15 +47,9 @@ pub enum MigrateCommand {
         Refused unless --force when APP_ENV or the environment stored in the database is \
         staging or production.")]
     Down {
-        /// Roll back this many.
-        #[arg(short = 'n', long, conflicts_with = "to")]
-        steps: Option<u32>,
-        /// Roll back until this version is the newest applied (0: roll back everything).
-        #[arg(long, value_name = "VERSION")]
-        to: Option<String>,
-        /// Roll back in a transaction, print every statement, then undo it: nothing changes.
-        #[arg(long)]
-        dry_run: bool,
+        /// How far, and whether for real.
+        #[command(flatten)]
+        span: Span,
         /// Permission to run where the data is real, and the backup taken first.
         #[command(flatten)]
         destructive: Destructive,
@@ -160,6 +148,31 @@ pub enum SchemaCommand {
     },
 }
 
+/// How far `up` or `down` goes, and whether for real.
+#[derive(Clone, Debug, Args)]
+pub struct Span {
+    /// At most this many migrations (down: one unless given).
+    #[arg(short = 'n', long = "steps", conflicts_with = "to")]
+    pub steps: Option<u32>,
+    /// Up: up to and including this version. Down: until it is the newest applied (0: all).
+    #[arg(long, value_name = "VERSION")]
+    pub to: Option<String>,
+    /// Run in a transaction, print every statement, then roll back: nothing changes.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+impl Span {
+    /// The runner's goal, `default` when neither -n nor --to is given.
+    fn goal(&self, default: Goal) -> Goal {
+        match (self.steps, &self.to) {
+            (Some(n), _) => Goal::Steps(n),
+            (None, Some(version)) => Goal::To(version.clone()),
+            (None, None) => default,
+        }
+    }
+}
+
 /// Permission to destroy data where it is real, and the backup taken before.
 #[derive(Clone, Debug, Args)]
 pub struct Destructive {
@@ -235,10 +248,10 @@ pub async fn run(
     let (history, stored) = read_state(config, &db).await?;
     guard::check(&command, config, &stored, &history)?;
 
-    let dry_run = matches!(
-        command,
-        MigrateCommand::Up { dry_run: true, .. } | MigrateCommand::Down { dry_run: true, .. }
-    );
+    let dry_run = match &command {
+        MigrateCommand::Up { span, .. } | MigrateCommand::Down { span, .. } => span.dry_run,
+        _ => false,
+    };
     let safety_copy = match &command {
         _ if dry_run => None,
         MigrateCommand::Backup { out } => {
@@ -279,11 +292,11 @@ pub async fn run(
     };
     let name = command.name();
     let steps = match command {
-        MigrateCommand::Up { steps, to, .. } => {
-            runner.run(Direction::Up, &goal(steps, to, Goal::All), dry_run, &mut print_step).await?
+        MigrateCommand::Up { span, .. } => {
+            runner.run(Direction::Up, &span.goal(Goal::All), dry_run, &mut print_step).await?
         }
-        MigrateCommand::Down { steps, to, .. } => {
-            let goal = goal(steps, to, Goal::Steps(1));
+        MigrateCommand::Down { span, .. } => {
+            let goal = span.goal(Goal::Steps(1));
             runner.run(Direction::Down, &goal, dry_run, &mut print_step).await?
         }
         MigrateCommand::Status { exit_code } => {
@@ -343,14 +356,6 @@ async fn read_state(
         doing: "reading the migration history",
         message: config.scrub(&e.to_string()),
     })
-}
-
-fn goal(steps: Option<u32>, to: Option<String>, default: Goal) -> Goal {
-    match (steps, to) {
-        (Some(n), _) => Goal::Steps(n),
-        (None, Some(version)) => Goal::To(version),
-        (None, None) => default,
-    }
 }
 
 fn target_source(config: &DatabaseConfig) -> String {

@@ -35,8 +35,8 @@ pub(super) fn check(
         | MigrateCommand::Schema { .. } => {
             return Ok(());
         }
-        MigrateCommand::Down { destructive, steps, to, .. } if !destructive.force => {
-            let goal = super::goal(*steps, to.clone(), Goal::Steps(1));
+        MigrateCommand::Down { destructive, span, .. } if !destructive.force => {
+            let goal = span.goal(Goal::Steps(1));
             let versions = plan(history, Direction::Down, &goal);
             if versions.is_empty() {
                 return Ok(());
@@ -94,8 +94,8 @@ fn consequence(version: &str) -> &'static str {
 /// pointless otherwise).
 pub(super) fn destroys_something(command: &MigrateCommand, history: &History) -> bool {
     match command {
-        MigrateCommand::Down { steps, to, .. } => {
-            let goal = super::goal(*steps, to.clone(), Goal::Steps(1));
+        MigrateCommand::Down { span, .. } => {
+            let goal = span.goal(Goal::Steps(1));
             !plan(history, Direction::Down, &goal).is_empty()
         }
         MigrateCommand::Refresh { .. } | MigrateCommand::Reset { .. } => {
