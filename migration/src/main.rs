@@ -29,6 +29,7 @@ struct Cli {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     config::process::run_binary(
+        cli.json,
         async {
             let config = DatabaseConfig::from_env().map_err(MigrateError::Config)?;
             run(cli.command, &config, cli.json).await

@@ -12,16 +12,7 @@ pub(crate) async fn run(
     wait: Option<u64>,
     json: bool,
 ) -> Result<(), Failure> {
-    let db = match config.connect_waiting(Duration::from_secs(wait.unwrap_or(0)), false).await {
-        Ok(db) => db,
-        Err(err) => {
-            if json {
-                let report = serde_json::json!({ "reachable": false, "error": err.to_string() });
-                println!("{report}");
-            }
-            return Err(err.into());
-        }
-    };
+    let db = config.connect_waiting(Duration::from_secs(wait.unwrap_or(0)), false).await?;
     let inspected = async {
         let txn = config.begin(&db).await?;
         let report = crate::inspect::inspect(&txn).await?;

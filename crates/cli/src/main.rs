@@ -131,7 +131,7 @@ impl Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    config::process::run_binary(run(cli), Failure::exit_code)
+    config::process::run_binary(cli.json, run(cli), Failure::exit_code)
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {

@@ -107,8 +107,9 @@ fn check_against_a_stopped_server_fails_with_exit_1_and_waits_when_asked() {
     let run = chatdb(dir.path(), &env, &["--json", "check"]);
     assert_eq!(run.code, 1, "{}", run.output());
     let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
-    assert_eq!(report["reachable"], false);
-    assert!(report["error"].as_str().is_some_and(|e| e.contains("DATABASE_URL")), "{report}");
+    assert_eq!(report["error"]["kind"], "failure");
+    let message = report["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("DATABASE_URL"), "{report}");
 
     let waited = chatdb(dir.path(), &env, &["check", "--wait", "3"]);
     assert_eq!(waited.code, 1);

@@ -6,16 +6,23 @@ use std::process::ExitCode;
 
 /// What the workspace's own crates report by default: their progress (`info`), and only
 /// warnings from everything else.
-const DEFAULT_FILTER: &str = "warn,config=info,migration=info,seed=info,chatdb=info";
+/// (sqlx's "slow statement" warnings are not the operator's business.)
+const DEFAULT_FILTER: &str = "warn,sqlx=error,config=info,migration=info,seed=info,chatdb=info";
 
 /// Runs a binary's async `main`: diagnostics to stderr through `tracing` (filter from
 /// `RUST_LOG`, default [`DEFAULT_FILTER`]; plain lines, coloured only on a terminal and
 /// never with `NO_COLOR` set), a Tokio runtime, and on failure `error: …` on stderr with
 /// the exit code `exit_code` gives. Standard output stays the command's result.
+///
+/// With `json`, a failure also prints one JSON document on stdout,
+/// `{"error": {"kind": "usage" | "failure", "message": …, "hint": …}}`, so that a script
+/// reading stdout always gets JSON. A closed stdout (`| head`) ends the program quietly.
 pub fn run_binary<E: Display>(
+    json: bool,
     main: impl Future<Output = Result<(), E>>,
     exit_code: impl Fn(&E) -> u8,
 ) -> ExitCode {
+    quiet_on_closed_pipe();
     use std::io::IsTerminal;
     let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     tracing_subscriber::fmt()
@@ -39,8 +46,39 @@ pub fn run_binary<E: Display>(
     match runtime.block_on(main) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err}");
-            ExitCode::from(exit_code(&err))
+            let code = exit_code(&err);
+            let message = err.to_string();
+            eprintln!("error: {message}");
+            if json {
+                println!("{}", error_document(&message, code));
+            }
+            ExitCode::from(code)
         }
     }
+}
+
+/// The JSON form of a failure: its kind (from the exit code), the message, and the fix
+/// (the part after the last "; ", where every message of the workspace puts it).
+pub fn error_document(message: &str, exit_code: u8) -> serde_json::Value {
+    let kind = if exit_code == 2 { "usage" } else { "failure" };
+    let hint = message.rsplit_once("; ").map(|(_, fix)| fix);
+    serde_json::json!({ "error": { "kind": kind, "message": message, "hint": hint } })
+}
+
+/// Printing to a closed pipe panics in Rust (SIGPIPE is ignored): end quietly instead, as
+/// Unix tools do when the reader has gone (`chatdb --json config | head -1`).
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let text = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if text.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
 }

@@ -1,0 +1,61 @@
+//! What `chatdb` prints is an interface: JSON on failure too under `--json`, a quiet end
+//! when the reader of stdout has gone, no colour codes into a pipe.
+#![expect(clippy::expect_used, reason = "a test fails loudly on anything unexpected")]
+
+mod common;
+
+use std::process::{Command, Stdio};
+
+use common::chatdb;
+
+#[test]
+fn every_command_fails_in_json_under_json() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let env = [("APP_ENV", "prod")];
+    for args in [
+        &["config"][..],
+        &["check"],
+        &["health", "serve"],
+        &["migrate", "up"],
+        &["migrate", "status"],
+        &["migrate", "validate"],
+        &["migrate", "down"],
+        &["backup"],
+        &["restore", "nothing.dump"],
+        &["seed"],
+    ] {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let run = chatdb(dir.path(), &env, &all);
+
+        assert_eq!(run.code, 2, "{args:?}: {}", run.output());
+        let report: serde_json::Value = serde_json::from_str(&run.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: stdout is not JSON ({e}): {:?}", run.stdout));
+        assert_eq!(report["error"]["kind"], "usage", "{args:?}: {report}");
+        let message = report["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains("APP_ENV=\"prod\""), "{args:?}: {report}");
+        assert!(
+            report["error"]["hint"].as_str().is_some_and(|h| h.contains("development")),
+            "{report}"
+        );
+    }
+}
+
+#[test]
+fn a_closed_stdout_ends_the_command_quietly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chatdb"))
+        .args(["--json", "config"])
+        .env_clear()
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start chatdb");
+    drop(child.stdout.take()); // the reader goes before anything is written
+    let out = child.wait_with_output().expect("wait");
+
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}
