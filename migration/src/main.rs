@@ -28,14 +28,10 @@ struct Cli {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    config::process::run_binary(
-        cli.json,
-        async {
-            let config = DatabaseConfig::from_env().map_err(MigrateError::Config)?;
-            run(cli.command, &config, cli.json).await
-        },
-        MigrateError::exit_code,
-    )
+    config::process::run_binary(cli.json, async {
+        let config = DatabaseConfig::from_env().map_err(MigrateError::Config)?;
+        run(cli.command, &config, cli.json).await
+    })
 }
 
 #[cfg(test)]

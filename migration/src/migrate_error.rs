@@ -115,6 +115,16 @@ pub enum MigrateError {
     },
 }
 
+impl config::process::Failure for MigrateError {
+    fn exit_code(&self) -> u8 {
+        MigrateError::exit_code(self)
+    }
+
+    fn reported(&self) -> bool {
+        matches!(self, Self::Drift { .. } | Self::Pending { .. })
+    }
+}
+
 impl MigrateError {
     /// Exit code: 2 for configuration mistakes and refusals, 1 for failures.
     pub fn exit_code(&self) -> u8 {

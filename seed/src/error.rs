@@ -69,6 +69,12 @@ pub enum SeedError {
     Generator(#[source] tokio::task::JoinError),
 }
 
+impl config::process::Failure for SeedError {
+    fn exit_code(&self) -> u8 {
+        SeedError::exit_code(self)
+    }
+}
+
 impl SeedError {
     /// 2 for mistakes in configuration, flags or environment; 1 otherwise.
     pub fn exit_code(&self) -> u8 {

@@ -4,7 +4,6 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use config::DatabaseConfig;
-use seed::SeedError;
 use seed::cli::{SeedArgs, run};
 
 /// Fill the configured database with realistic, deterministic fake data at scale.
@@ -28,14 +27,10 @@ struct Cli {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    config::process::run_binary(
-        cli.json,
-        async {
-            let config = DatabaseConfig::from_env()?;
-            run(&cli.args, &config, cli.json).await
-        },
-        SeedError::exit_code,
-    )
+    config::process::run_binary(cli.json, async {
+        let config = DatabaseConfig::from_env()?;
+        run(&cli.args, &config, cli.json).await
+    })
 }
 
 #[cfg(test)]

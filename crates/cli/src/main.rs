@@ -117,8 +117,7 @@ pub(crate) enum Failure {
     Other(#[from] anyhow::Error),
 }
 
-impl Failure {
-    /// 2 for mistakes in configuration, flags or environment; 1 otherwise.
+impl config::process::Failure for Failure {
     fn exit_code(&self) -> u8 {
         match self {
             Self::Config(e) if e.is_configuration() => 2,
@@ -127,11 +126,15 @@ impl Failure {
             Self::Config(_) | Self::Other(_) => 1,
         }
     }
+
+    fn reported(&self) -> bool {
+        matches!(self, Self::Migrate(e) if config::process::Failure::reported(e))
+    }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    config::process::run_binary(cli.json, run(cli), Failure::exit_code)
+    config::process::run_binary(cli.json, run(cli))
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {

@@ -17,11 +17,7 @@ const DEFAULT_FILTER: &str = "warn,sqlx=error,config=info,migration=info,seed=in
 /// With `json`, a failure also prints one JSON document on stdout,
 /// `{"error": {"kind": "usage" | "failure", "message": …, "hint": …}}`, so that a script
 /// reading stdout always gets JSON. A closed stdout (`| head`) ends the program quietly.
-pub fn run_binary<E: Display>(
-    json: bool,
-    main: impl Future<Output = Result<(), E>>,
-    exit_code: impl Fn(&E) -> u8,
-) -> ExitCode {
+pub fn run_binary<E: Failure>(json: bool, main: impl Future<Output = Result<(), E>>) -> ExitCode {
     quiet_on_closed_pipe();
     use std::io::IsTerminal;
     let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -46,14 +42,26 @@ pub fn run_binary<E: Display>(
     match runtime.block_on(main) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            let code = exit_code(&err);
+            let code = err.exit_code();
             let message = err.to_string();
             eprintln!("error: {message}");
-            if json {
+            if json && !err.reported() {
                 println!("{}", error_document(&message, code));
             }
             ExitCode::from(code)
         }
+    }
+}
+
+/// How a binary's error ends the program.
+pub trait Failure: Display {
+    /// 2 for mistakes in configuration, flags or environment; 1 for failures.
+    fn exit_code(&self) -> u8;
+
+    /// True when the command already printed its result (say, `validate`'s findings)
+    /// and fails only to set the exit code: no JSON error document follows it.
+    fn reported(&self) -> bool {
+        false
     }
 }
 
