@@ -93,9 +93,9 @@ enum Command {
 enum HealthCommand {
     /// Serve GET /health/db: 200 when the database answers, 503 within 5 s when it does not.
     Serve {
-        /// Address to listen on.
+        /// Address to listen on: HOST:PORT, the host a name or an address.
         #[arg(long, default_value = "127.0.0.1:8080")]
-        bind: std::net::SocketAddr,
+        bind: String,
     },
 }
 

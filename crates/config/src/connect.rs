@@ -106,7 +106,30 @@ impl DatabaseConfig {
         }
     }
 
+    /// A refused connection is known at once; sqlx would retry it until the deadline and
+    /// then report only a timeout.
+    async fn refused_at_once(&self, pool: &PoolConfig) -> Result<(), ConfigError> {
+        let Target::Postgres(pg) = &self.target else { return Ok(()) };
+        if pg.host.value.starts_with('/') {
+            return Ok(()); // a Unix socket directory
+        }
+        let address = (pg.host.value.as_str(), pg.port.value);
+        let probe = tokio::time::timeout(
+            pool.connect_timeout.value,
+            tokio::net::TcpStream::connect(address),
+        );
+        match probe.await {
+            Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => Err(self
+                .connect_error(&format!(
+                    "nothing listens on {}:{} (connection refused)",
+                    pg.host.value, pg.port.value
+                ))),
+            _ => Ok(()),
+        }
+    }
+
     async fn connect_postgres(&self, pool: &PoolConfig) -> Result<DatabaseConnection, ConfigError> {
+        self.refused_at_once(pool).await?;
         let sqlx_pool = self
             .pg_pool_options(pool)
             .connect_with(self.pg_options())
@@ -188,23 +211,58 @@ impl DatabaseConfig {
     fn sqlite_options(&self) -> Result<SqliteConnectOptions, ConfigError> {
         let Target::Sqlite(sqlite) = &self.target else { unreachable_target() };
         let path = &sqlite.path.value;
+        if !self.is_in_memory() {
+            self.check_sqlite_path(std::path::Path::new(path))?;
+        }
         let options = if self.is_in_memory() {
             SqliteConnectOptions::from_str("sqlite::memory:")
                 .map_err(|e| self.connect_error(&e.to_string()))?
         } else {
-            let dir = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty());
-            if let Some(dir) = dir {
-                std::fs::create_dir_all(dir).map_err(|e| ConfigError::EmbeddedDir {
-                    path: dir.display().to_string(),
-                    reason: e.to_string(),
-                })?;
-            }
             SqliteConnectOptions::new()
                 .filename(path)
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
         };
         Ok(options.foreign_keys(true).busy_timeout(SQLITE_BUSY_TIMEOUT))
+    }
+
+    /// What is wrong with an SQLite path, said plainly (SQLite's own words are "unable to
+    /// open database file").
+    fn check_sqlite_path(&self, path: &std::path::Path) -> Result<(), ConfigError> {
+        let Target::Sqlite(sqlite) = &self.target else { return Ok(()) };
+        let problem = |problem: String| ConfigError::SqlitePath {
+            path: path.display().to_string(),
+            origin: sqlite.path.source.clone(),
+            problem,
+        };
+        if path.is_dir() {
+            return Err(problem("is a directory; name a file in it, e.g. chatdb.sqlite3".into()));
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+            && let Err(e) = std::fs::create_dir_all(dir)
+        {
+            return Err(problem(format!(
+                "cannot have its directory created ({e}); make it writable or set DATABASE_URL to another path"
+            )));
+        }
+        let opened = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path);
+        match opened {
+            Ok(_) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::ReadOnlyFilesystem => {
+                Err(problem("is on a read-only file system; choose a writable place".into()))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Err(problem(
+                "cannot be written (permission denied); choose a writable place".into(),
+            )),
+            Err(e) => Err(problem(format!(
+                "cannot be opened for writing ({e}); fix the path or set DATABASE_URL to another one"
+            ))),
+        }
     }
 
     fn sqlite_pool_options(&self, pool: &PoolConfig) -> SqlitePoolOptions {

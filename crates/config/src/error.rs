@@ -113,13 +113,15 @@ pub enum ConfigError {
         /// The maximum.
         max: u32,
     },
-    /// The embedded database's directory could not be created.
-    #[error("could not create {path}: {reason}; make the workspace writable or set DATABASE_URL")]
-    EmbeddedDir {
-        /// The directory.
+    /// The SQLite database's path cannot be used.
+    #[error("the SQLite database {path} ({origin}) {problem}")]
+    SqlitePath {
+        /// The path.
         path: String,
-        /// The I/O error.
-        reason: String,
+        /// Where it came from.
+        origin: crate::Source,
+        /// What is wrong, and the fix.
+        problem: String,
     },
     /// Connecting failed.
     #[error(

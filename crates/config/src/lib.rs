@@ -110,7 +110,13 @@ impl DatabaseConfig {
                 lines.push("backend = postgres".to_owned());
                 lines.push(line("host", &pg.host.value, &pg.host.source));
                 lines.push(line("port", &pg.port.value, &pg.port.source));
-                lines.push(line("database", &pg.database.value, &pg.database.source));
+                lines.push(match pg.database.source {
+                    Source::Default => format!(
+                        "database = {} (default: neither the URL nor a database variable names one)",
+                        pg.database.value
+                    ),
+                    ref source => line("database", &pg.database.value, source),
+                });
                 lines.push(line("user", &pg.user.value, &pg.user.source));
                 match &pg.password {
                     Some(p) => lines.push(line("password", &"***", &p.source)),

@@ -43,7 +43,7 @@ pub fn run_binary<E: Failure>(json: bool, main: impl Future<Output = Result<(), 
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             let code = err.exit_code();
-            let message = err.to_string();
+            let message = tidy(&err.to_string());
             eprintln!("error: {message}");
             if json && !err.reported() {
                 println!("{}", error_document(&message, code));
@@ -64,6 +64,45 @@ pub trait Failure: Display {
         false
     }
 }
+
+/// A database error as an operator needs it: without the server's source positions
+/// (" at line 948"), with the fix for the causes that have a known one.
+pub fn tidy(message: &str) -> String {
+    let mut tidied = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find(" at line ") {
+        let after = &rest[at + " at line ".len()..];
+        let digits = after.chars().take_while(char::is_ascii_digit).count();
+        if digits == 0 {
+            tidied.push_str(&rest[..at + " at line ".len()]);
+            rest = after;
+            continue;
+        }
+        tidied.push_str(&rest[..at]);
+        rest = &after[digits..];
+    }
+    tidied.push_str(rest);
+    for (cause, fix) in KNOWN_FIXES {
+        if tidied.contains(cause) && !tidied.contains(fix) {
+            tidied.push_str("; ");
+            tidied.push_str(fix);
+        }
+    }
+    tidied
+}
+
+/// Causes with a fix the server's message does not give.
+const KNOWN_FIXES: &[(&str, &str)] = &[
+    (
+        "permission denied for schema",
+        "the connecting role needs CREATE on that schema: GRANT CREATE ON SCHEMA public TO <role> \
+         (since PostgreSQL 15 only the schema's owner has it), or connect as the owner",
+    ),
+    (
+        "canceling statement due to statement timeout",
+        "DB_STATEMENT_TIMEOUT stopped it: raise or unset DB_STATEMENT_TIMEOUT for this command",
+    ),
+];
 
 /// The JSON form of a failure: its kind (from the exit code), the message, and the fix
 /// (the part after the last "; ", where every message of the workspace puts it).

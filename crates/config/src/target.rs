@@ -202,7 +202,7 @@ fn from_url(env: &Env, app_env: AppEnv, url: &str, source: &Source) -> Result<Ta
         "postgres" | "postgresql" => {
             let parsed = url::Url::parse(url).map_err(|e| ConfigError::MalformedUrl {
                 var: var.clone(),
-                reason: e.to_string(),
+                reason: url_problem(url, &e),
             })?;
             // A misspelt parameter must not silently turn TLS off.
             if let Some((unknown, _)) =
@@ -218,6 +218,21 @@ fn from_url(env: &Env, app_env: AppEnv, url: &str, source: &Source) -> Result<Ta
         }
         _ => Err(ConfigError::UnsupportedScheme { var, scheme: scheme.to_owned() }),
     }
+}
+
+/// Why a URL does not parse, in terms of what the user wrote: an `@`, `:` or `/` left
+/// unencoded in the password is the usual cause, and the parser's own words ("invalid
+/// domain character") do not say so. The URL itself is never repeated.
+fn url_problem(url: &str, error: &url::ParseError) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let credentials = after_scheme.rsplit_once('@').map_or("", |(c, _)| c);
+    if credentials.contains(['/', '?', '#']) {
+        return format!(
+            "{error}: the password (or user name) seems to hold an unencoded '/', '?' or '#'; \
+             percent-encode it (/ is %2F, ? is %3F, # is %23, @ is %40) or set the password in DB_PASSWORD"
+        );
+    }
+    error.to_string()
 }
 
 fn decode(text: &str) -> String {

@@ -294,6 +294,10 @@ fn bad_inputs_name_the_variable_and_what_it_accepts_and_never_the_password() {
             )],
             &["DATABASE_URL", "\"sslmde\"", "sslmode"],
         ),
+        (
+            vec![("DATABASE_URL", "postgres://app:Zx9-distinctive/Pa55word@db/main")],
+            &["DATABASE_URL", "percent-encode", "%2F", "DB_PASSWORD"],
+        ),
         (vec![("DATABASE_URL", &url), ("DB_POOL_SIZE", "lots")], &["DB_POOL_SIZE", "1 to 1000"]),
         (vec![("DATABASE_URL", &url), ("DB_POOL_SIZE", "0")], &["DB_POOL_SIZE"]),
         (
