@@ -140,7 +140,7 @@ pub async fn run(args: &SeedArgs, config: &DatabaseConfig, json: bool) -> Result
         }
         Outcome::AlreadySeeded(entry) => {
             if json {
-                println!("{}", serde_json::json!({ "already_seeded": *entry }));
+                println!("{}", serde_json::json!({ "already_seeded": entry.as_json() }));
             } else {
                 println!(
                     "Already seeded on {} with these sizes and seed {}: nothing to do (--reset removes it)",

@@ -16,7 +16,9 @@ pub enum SeedError {
     )]
     StagingNeedsFlag,
     /// `--tenant` names no tenant.
-    #[error("--tenant {0}: no such tenant; list tenants or omit --tenant to create new ones")]
+    #[error(
+        "--tenant {0}: no such tenant; `chatdb tenants` lists them, or omit --tenant to create new ones"
+    )]
     NoSuchTenant(uuid::Uuid),
     /// A flag has an unusable value.
     #[error("{flag}: {problem}")]

@@ -100,6 +100,26 @@ pub async fn entries<C: ConnectionTrait>(db: &C) -> Result<Vec<LedgerEntry>, See
 }
 
 impl LedgerEntry {
+    /// The entry as a JSON object, its JSON columns as JSON (not as strings holding JSON).
+    pub fn as_json(&self) -> serde_json::Value {
+        let parsed = |text: &str| {
+            serde_json::from_str(text)
+                .unwrap_or_else(|_| serde_json::Value::String(text.to_owned()))
+        };
+        serde_json::json!({
+            "fingerprint": self.fingerprint,
+            "preset": self.preset,
+            "sizes": parsed(&self.sizes),
+            "seed": self.seed,
+            "anchor": self.anchor,
+            "target_tenant": self.target_tenant,
+            "created_tenants": parsed(&self.created_tenants),
+            "row_counts": parsed(&self.row_counts),
+            "seeded_at": self.seeded_at,
+            "duration_ms": self.duration_ms,
+        })
+    }
+
     /// An entry with only what identifies its rows (the rest left empty).
     pub(crate) fn identifying(
         fingerprint: &str,

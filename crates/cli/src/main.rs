@@ -4,6 +4,7 @@
 mod check;
 mod inspect;
 mod serve;
+mod tenants;
 
 use std::process::ExitCode;
 
@@ -31,6 +32,7 @@ use migration::cli::{Destructive, MigrateCommand};
   chatdb backup --out before-upgrade.dump
   chatdb restore before-upgrade.dump
   chatdb seed --preset medium            ~100,000 messages of realistic fake data
+  chatdb tenants                         every tenant with its plan and row counts
 
 Exit codes: 0 success, 1 failure (e.g. unreachable database), 2 usage or configuration error."
 )]
@@ -62,6 +64,9 @@ enum Command {
         #[command(subcommand)]
         command: MigrateCommand,
     },
+    /// List the tenants: id, name, plan, status, and their users, customers, conversations
+    /// and messages.
+    Tenants,
     /// Back the database up (as `migrate backup`): pg_dump's custom format, or an SQLite copy.
     Backup {
         /// The file to write (default: DB_BACKUP_DIR/<database>-<time>.dump or .sqlite3).
@@ -155,6 +160,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             serve::run(&config, bind, cli.json).await
         }
         Command::Seed(args) => Ok(seed::cli::run(&args, &config, cli.json).await?),
+        Command::Tenants => tenants::run(&config, cli.json).await,
         Command::Migrate { command } => migrate(command, &config, cli.json).await,
         Command::Backup { out } => migrate(MigrateCommand::Backup { out }, &config, cli.json).await,
         Command::Restore { file, destructive } => {

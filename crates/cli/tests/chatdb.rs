@@ -223,3 +223,32 @@ async fn check_and_seed_still_work_on_a_database_a_newer_release_migrated() {
     let seed = chatdb(dir.path(), &env, &["seed", "--tenants", "1", "--messages", "20"]);
     assert_eq!(seed.code, 0, "{}", seed.output());
 }
+
+#[tokio::test]
+async fn tenants_lists_every_tenant_with_its_rows_and_seed_points_at_it() {
+    let db = TestDb::migrated(Backend::Postgres).await.expect("database");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let env = [("DATABASE_URL", db.url())];
+
+    let run = chatdb(dir.path(), &env, &["--json", "tenants"]);
+    assert_eq!(run.code, 0, "{}", run.output());
+    let tenants: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let acme = tenants
+        .as_array()
+        .and_then(|all| all.iter().find(|t| t["name"] == "Acme Outdoor Gear"))
+        .cloned();
+    let acme = acme.expect("the sample tenant Acme");
+    assert_eq!((acme["plan"].clone(), acme["messages"].clone()), ("STARTER".into(), 4.into()));
+    assert_eq!(tenants.as_array().map(Vec::len), Some(4));
+
+    let unknown =
+        chatdb(dir.path(), &env, &["seed", "--tenant", "00000000-0000-7000-8000-000000000000"]);
+    assert_eq!(unknown.code, 2, "{}", unknown.output());
+    assert!(unknown.stderr.contains("`chatdb tenants` lists them"), "{}", unknown.stderr);
+
+    let seeding = ["--json", "seed", "--tenants", "1", "--messages", "20", "--conversations", "5"];
+    assert_eq!(chatdb(dir.path(), &env, &seeding).code, 0);
+    let again = chatdb(dir.path(), &env, &seeding);
+    let report: serde_json::Value = serde_json::from_str(&again.stdout).expect("JSON");
+    assert!(report["already_seeded"]["sizes"].is_object(), "no JSON inside JSON strings: {report}");
+}
