@@ -264,12 +264,10 @@ async fn load_tables(
         let bar = progress.table(spec.name, spec.rows);
         let table_started = Instant::now();
         let rows = write(&spec, &bar).await?;
-        bar.finish();
-        reports.push(TableReport {
-            table: spec.name,
-            rows,
-            seconds: table_started.elapsed().as_secs_f64(),
-        });
+        let report =
+            TableReport { table: spec.name, rows, seconds: table_started.elapsed().as_secs_f64() };
+        progress.done(&bar, &report);
+        reports.push(report);
     }
     Ok(reports)
 }

@@ -69,6 +69,12 @@ async fn reset_all(
     }
     for (entry, tenant) in plans {
         let created = entry.created()?;
+        tracing::info!(
+            "Undoing the seeding of {} ({} tenant(s){})",
+            entry.seeded_at,
+            created.len(),
+            if tenant.is_some() { ", rows in an existing tenant" } else { "" }
+        );
         summary.tenants +=
             delete_ids(&txn, entity::tenants::Entity.table_name(), &created).await? as usize;
         if let Some(tenant) = tenant {

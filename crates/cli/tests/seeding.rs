@@ -41,7 +41,13 @@ async fn after_migrate_refresh_the_seeder_remembers_nothing_and_seeds_again() {
         let db = TestDb::migrated(backend).await.expect("database");
         let dir = tempfile::tempdir().expect("tempdir");
         let env = [("DATABASE_URL", db.url())];
-        assert_eq!(seed(dir.path(), &env, &[]).code, 0);
+        let first = seed(dir.path(), &env, &[]);
+        assert_eq!(first.code, 0, "{}", first.output());
+        assert!(
+            first.stderr.contains("messages: 10 rows in"),
+            "a line per table off a terminal: {}",
+            first.stderr
+        );
 
         let refresh = chatdb(dir.path(), &env, &["migrate", "refresh", "--no-backup"]);
         assert_eq!(refresh.code, 0, "{}", refresh.output());
