@@ -1,7 +1,7 @@
 //! The `migrate` commands, shared by the `migration` binary and `chatdb migrate`: one code
 //! path, the same guards and output.
 
-mod guard;
+pub(crate) mod guard;
 mod report;
 mod validate;
 
@@ -36,6 +36,9 @@ pub enum MigrateCommand {
         /// Run even though the database belongs to staging or production and APP_ENV does not.
         #[arg(long)]
         force: bool,
+        /// Create the database first when it does not exist (as `chatdb db create`).
+        #[arg(long)]
+        create: bool,
         /// How long to wait for another migrator.
         #[command(flatten)]
         lock: LockArgs,
@@ -237,6 +240,11 @@ pub async fn run(
         MigrateCommand::Up { wait: Some(seconds), .. } => Duration::from_secs(*seconds),
         _ => Duration::ZERO,
     };
+    if let MigrateCommand::Up { create: true, .. } = &command
+        && crate::lifecycle::create(config, wait).await?
+    {
+        tracing::info!("Created the database {}", config.target.describe());
+    }
     let mut db = config.connect_waiting(wait, true).await?;
     match &command {
         MigrateCommand::Validate => return validate::validate(config, &db, json).await,

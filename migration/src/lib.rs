@@ -31,6 +31,7 @@ pub mod backup;
 pub mod cli;
 mod ddl;
 pub mod history;
+pub mod lifecycle;
 pub mod metadata;
 mod migrate_error;
 pub mod password;

@@ -29,6 +29,7 @@ use migration::cli::{Destructive, MigrateCommand};
   chatdb health serve --bind 0.0.0.0:8080
   chatdb migrate up                      apply pending migrations
   chatdb --json migrate status
+  chatdb db create                       create the configured database if missing
   chatdb backup --out before-upgrade.dump
   chatdb restore before-upgrade.dump
   chatdb seed --preset medium            ~100,000 messages of realistic fake data
@@ -64,6 +65,11 @@ enum Command {
         #[command(subcommand)]
         command: MigrateCommand,
     },
+    /// Create or drop the configured database itself.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
     /// List the tenants: id, name, plan, status, and their users, customers, conversations
     /// and messages.
     Tenants,
@@ -92,6 +98,23 @@ enum Command {
         else). Refused unless the database is migrated to head, always in production, and in \
         staging unless --allow-staging.")]
     Seed(seed::cli::SeedArgs),
+}
+
+#[derive(Subcommand)]
+enum DbCommand {
+    /// Create the configured database if it does not exist (PostgreSQL: from the
+    /// maintenance database `postgres`, with the same credentials; SQLite: the file).
+    Create,
+    /// Drop the configured database with everything in it.
+    #[command(long_about = "Drop the configured database with everything in it (PostgreSQL: \
+        DROP DATABASE … WITH (FORCE) from the maintenance database; SQLite: the file and its \
+        WAL). Backed up first unless --no-backup. Refused unless --force when APP_ENV or the \
+        environment stored in the database is staging or production.")]
+    Drop {
+        /// Permission to run where the data is real, and the backup taken first.
+        #[command(flatten)]
+        destructive: Destructive,
+    },
 }
 
 #[derive(Subcommand)]
@@ -161,12 +184,36 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Seed(args) => Ok(seed::cli::run(&args, &config, cli.json).await?),
         Command::Tenants => tenants::run(&config, cli.json).await,
+        Command::Db { command } => database(command, &config, cli.json).await,
         Command::Migrate { command } => migrate(command, &config, cli.json).await,
         Command::Backup { out } => migrate(MigrateCommand::Backup { out }, &config, cli.json).await,
         Command::Restore { file, destructive } => {
             migrate(MigrateCommand::Restore { file, destructive }, &config, cli.json).await
         }
     }
+}
+
+async fn database(command: DbCommand, config: &DatabaseConfig, json: bool) -> Result<(), Failure> {
+    let name = config.target.describe();
+    let (action, done) = match command {
+        DbCommand::Create => {
+            ("created", migration::lifecycle::create(config, Default::default()).await?)
+        }
+        DbCommand::Drop { destructive } => (
+            "dropped",
+            migration::lifecycle::drop(config, destructive.force, destructive.no_backup).await?,
+        ),
+    };
+    if json {
+        println!("{}", serde_json::json!({ "database": name, action: done }));
+    } else if done {
+        println!("{} {name}", if action == "created" { "Created" } else { "Dropped" });
+    } else if action == "created" {
+        println!("{name} already exists");
+    } else {
+        println!("{name} does not exist");
+    }
+    Ok(())
 }
 
 async fn migrate(

@@ -164,6 +164,16 @@ impl DatabaseConfig {
         options
     }
 
+    /// The same server and credentials, connected to `database` instead (e.g. the
+    /// maintenance database `postgres`, to create or drop the configured one).
+    pub fn on_database(&self, database: &str) -> Self {
+        let mut other = self.clone();
+        if let Target::Postgres(pg) = &mut other.target {
+            pg.database = crate::Sourced::default_value(database.to_owned());
+        }
+        other
+    }
+
     /// True when the server is a transaction-pooling PgBouncer (`DB_PGBOUNCER`).
     pub fn behind_pgbouncer(&self) -> bool {
         matches!(&self.target, Target::Postgres(pg) if pg.pgbouncer.value)

@@ -10,7 +10,7 @@ use crate::history::History;
 use crate::metadata::{Metadata, rank};
 use crate::runner::{Direction, Goal, plan};
 
-pub(super) fn check(
+pub(crate) fn check(
     command: &MigrateCommand,
     config: &DatabaseConfig,
     stored: &Metadata,
@@ -63,6 +63,18 @@ pub(super) fn check(
         }
         _ => return Ok(()),
     };
+    refuse_where_data_is_real(command.name(), config, stored, loses)
+}
+
+/// Refuses `command`, which would do what `loses` says, when `APP_ENV` or the environment
+/// stored in the database says the data is real (the caller has checked `--force`).
+pub(crate) fn refuse_where_data_is_real(
+    command: &'static str,
+    config: &DatabaseConfig,
+    stored: &Metadata,
+    loses: String,
+) -> Result<(), MigrateError> {
+    let app_env = &config.app_env;
     let reason = if app_env.value.holds_real_data() {
         format!("APP_ENV={} ({})", app_env.value, app_env.source)
     } else if stored.holds_real_data() {
@@ -75,7 +87,7 @@ pub(super) fn check(
     } else {
         return Ok(());
     };
-    Err(MigrateError::Refused { command: command.name(), reason, loses })
+    Err(MigrateError::Refused { command, reason, loses })
 }
 
 /// What rolling back a migration destroys.
