@@ -206,11 +206,13 @@ impl<'a> Runner<'a> {
     ) -> Result<Option<Step>, MigrateError> {
         let install = async {
             self.migrator.install(txn).await?;
-            Metadata::install(txn).await?;
-            History::read(txn).await
+            Metadata::install(txn).await
         };
-        let history =
-            install.await.map_err(|e| self.database("reading the migration history", e))?;
+        let creating = "creating the migration tables (seaql_migrations, chatdb_metadata)";
+        install.await.map_err(|e| self.database(creating, e))?;
+        let history = History::read(txn)
+            .await
+            .map_err(|e| self.database("reading the migration history", e))?;
         let command = if direction == Direction::Up { "up" } else { "down" };
         let unknown = history.versions(State::Unknown);
         if !unknown.is_empty() {
@@ -228,7 +230,7 @@ impl<'a> Runner<'a> {
         };
         result.map_err(|e| MigrateError::Failed {
             migration: version.clone(),
-            message: self.config.scrub(&describe(&e)),
+            message: self.config.scrub(&describe(&e, self.config)),
         })?;
         let action = if direction == Direction::Up { Action::Applied } else { Action::RolledBack };
         Ok(Some(Step { action, migration: version, millis: started.elapsed().as_secs_f64() * 1e3 }))
@@ -369,7 +371,7 @@ impl<'a> Runner<'a> {
     }
 
     fn database(&self, doing: &'static str, e: DbErr) -> MigrateError {
-        MigrateError::Database { doing, message: self.config.scrub(&e.to_string()) }
+        MigrateError::Database { doing, message: self.config.scrub(&describe(&e, self.config)) }
     }
 }
 
@@ -419,11 +421,19 @@ fn is_busy(e: &DbErr) -> bool {
 }
 
 /// A database error, with PostgreSQL's lock timeout explained.
-fn describe(e: &DbErr) -> String {
+fn describe(e: &DbErr, config: &DatabaseConfig) -> String {
     let text = e.to_string();
     if text.contains("lock timeout") {
         format!(
             "{text} (a table it changes stays locked by another session; see pg_locks, then retry or raise --lock-timeout)"
+        )
+    } else if text.contains("permission denied for schema")
+        && let config::Target::Postgres(pg) = &config.target
+    {
+        format!(
+            "{text}; the role {user} needs CREATE on that schema: GRANT CREATE ON SCHEMA public TO {user} \
+             (since PostgreSQL 15 only the schema's owner has it), or migrate as the owner",
+            user = pg.user.value
         )
     } else {
         text

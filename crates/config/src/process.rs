@@ -82,8 +82,8 @@ pub fn tidy(message: &str) -> String {
         rest = &after[digits..];
     }
     tidied.push_str(rest);
-    for (cause, fix) in KNOWN_FIXES {
-        if tidied.contains(cause) && !tidied.contains(fix) {
+    for (cause, marker, fix) in KNOWN_FIXES {
+        if tidied.contains(cause) && !tidied.contains(marker) {
             tidied.push_str("; ");
             tidied.push_str(fix);
         }
@@ -91,15 +91,18 @@ pub fn tidy(message: &str) -> String {
     tidied
 }
 
-/// Causes with a fix the server's message does not give.
-const KNOWN_FIXES: &[(&str, &str)] = &[
+/// Causes with a fix the server's message does not give: (cause, what shows the fix is
+/// already given, the fix).
+const KNOWN_FIXES: &[(&str, &str, &str)] = &[
     (
         "permission denied for schema",
+        "GRANT CREATE ON SCHEMA",
         "the connecting role needs CREATE on that schema: GRANT CREATE ON SCHEMA public TO <role> \
          (since PostgreSQL 15 only the schema's owner has it), or connect as the owner",
     ),
     (
         "canceling statement due to statement timeout",
+        "DB_STATEMENT_TIMEOUT",
         "DB_STATEMENT_TIMEOUT stopped it: raise or unset DB_STATEMENT_TIMEOUT for this command",
     ),
 ];
