@@ -342,7 +342,8 @@ pub async fn run(
         return Ok(());
     }
     if steps.is_empty() && !json {
-        println!("Nothing to {name}: the database is already there");
+        let what = if name == "up" { "apply" } else { "roll back" };
+        println!("Nothing to {what}: the database is already there");
     }
     let (history, stored) = read_state(config, &db).await?;
     report::status(&history, &stored, &steps, safety_copy.as_ref(), json);
@@ -377,9 +378,4 @@ fn target_source(config: &DatabaseConfig) -> String {
             ref source => source.to_string(),
         },
     }
-}
-
-/// Every migration and whether it is applied, read without a lock.
-pub async fn status(db: &DatabaseConnection) -> Result<History, DbErr> {
-    History::read(db).await
 }

@@ -105,7 +105,7 @@ async fn the_statement_timeout_never_cuts_the_wait_for_another_migrator() {
 
     assert_eq!(run.code, 0, "{}", run.output());
     assert!(run.stderr.contains("Waiting for another migrator"), "{}", run.stderr);
-    assert!(run.stdout.contains("Nothing to up"), "found the work done: {}", run.stdout);
+    assert!(run.stdout.contains("Nothing to apply"), "found the work done: {}", run.stdout);
     drop(conn);
 }
 
