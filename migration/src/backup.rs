@@ -68,7 +68,7 @@ pub async fn backup(
     }
     match &config.target {
         Target::Postgres(pg) => {
-            let server = server_major(db)
+            let server = server_major(config, db)
                 .await
                 .map_err(|e| database(config, "reading the server version", e))?;
             let tool = Tool::find("pg_dump", server)?;
@@ -101,7 +101,7 @@ pub async fn restore(
     }
     match &config.target {
         Target::Postgres(pg) => {
-            let server = server_major(&db)
+            let server = server_major(config, &db)
                 .await
                 .map_err(|e| database(config, "reading the server version", e))?;
             db.close().await.map_err(|e| database(config, "closing the connection", e))?;
@@ -141,10 +141,13 @@ fn database(config: &DatabaseConfig, doing: &'static str, e: DbErr) -> MigrateEr
     MigrateError::Database { doing, message: config.scrub(&e.to_string()) }
 }
 
-async fn server_major(db: &DatabaseConnection) -> Result<u32, DbErr> {
-    let row = db
+/// The server's major version, read in a transaction (safe behind PgBouncer).
+async fn server_major(config: &DatabaseConfig, db: &DatabaseConnection) -> Result<u32, DbErr> {
+    let txn = config.begin(db).await?;
+    let row = txn
         .query_one_raw(Statement::from_string(db.get_database_backend(), "SHOW server_version_num"))
         .await?;
+    txn.commit().await?;
     let text: String = row.map(|r| r.try_get_by_index(0)).transpose()?.unwrap_or_default();
     Ok(text.trim().parse::<u32>().unwrap_or(0) / 10_000)
 }

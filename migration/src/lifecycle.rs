@@ -26,16 +26,22 @@ fn identifier(name: &str) -> String {
 }
 
 async fn postgres_exists(config: &DatabaseConfig, name: &str) -> Result<bool, MigrateError> {
-    let admin = config.on_database(MAINTENANCE_DATABASE).connect_single().await?;
-    let found = admin
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT 1 FROM pg_database WHERE datname = $1",
-            [name.into()],
-        ))
-        .await
-        .map_err(database_error(config, "looking the database up"))?;
-    Ok(found.is_some())
+    let maintenance = config.on_database(MAINTENANCE_DATABASE);
+    let admin = maintenance.connect_single().await?;
+    // In a transaction, like every read of ours: safe behind a transaction-pooling PgBouncer.
+    let lookup = async {
+        let txn = maintenance.begin(&admin).await?;
+        let found = txn
+            .query_one_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT 1 FROM pg_database WHERE datname = $1",
+                [name.into()],
+            ))
+            .await?;
+        txn.commit().await?;
+        Ok(found.is_some())
+    };
+    lookup.await.map_err(database_error(config, "looking the database up"))
 }
 
 /// Creates the configured database when it does not exist, waiting up to `wait` for the

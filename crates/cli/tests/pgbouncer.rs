@@ -76,3 +76,24 @@ async fn check_health_and_seed_work_through_pgbouncer() {
         binary::scalar(db.url(), "SELECT count(*) FROM messages").await.expect("count");
     assert!(messages >= 300, "{messages}");
 }
+
+#[tokio::test]
+async fn database_lifecycle_and_backups_work_through_pgbouncer() {
+    let server = TestDb::empty(Backend::Postgres).await.expect("server");
+    let base = pgbouncer_url(server.url()).expect("PgBouncer");
+    let base = base.rsplit_once('/').map(|(b, _)| b.to_owned()).expect("a URL with a path");
+    let url = format!("{base}/chatdb_bouncer_{}?pgbouncer=true", std::process::id());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let env = [("DATABASE_URL", url.as_str())];
+
+    for args in [
+        &["migrate", "up", "--create"][..],
+        &["migrate", "status"],
+        &["tenants"],
+        &["backup"],
+        &["db", "drop"],
+    ] {
+        let run = chatdb(dir.path(), &env, args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.output());
+    }
+}
