@@ -92,8 +92,13 @@ pub async fn drop(
         return Ok(false);
     }
     let db = config.connect_single().await?;
-    let stored =
-        Metadata::read(&db).await.map_err(database_error(config, "reading chatdb_metadata"))?;
+    let read = async {
+        let txn = config.begin(&db).await?;
+        let stored = Metadata::read(&txn).await?;
+        txn.commit().await?;
+        Ok(stored)
+    };
+    let stored = read.await.map_err(database_error(config, "reading chatdb_metadata"))?;
     if !force {
         let loses = format!("drop the database {} with everything in it", config.target.describe());
         refuse_where_data_is_real("db drop", config, &stored, loses)?;
