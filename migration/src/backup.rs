@@ -147,7 +147,7 @@ async fn server_major(config: &DatabaseConfig, db: &DatabaseConnection) -> Resul
     let row = txn
         .query_one_raw(Statement::from_string(db.get_database_backend(), "SHOW server_version_num"))
         .await?;
-    txn.commit().await?;
+    config.commit(txn).await?;
     let text: String = row.map(|r| r.try_get_by_index(0)).transpose()?.unwrap_or_default();
     Ok(text.trim().parse::<u32>().unwrap_or(0) / 10_000)
 }

@@ -358,7 +358,7 @@ async fn read_state(
     let read = async {
         let txn = config.begin(db).await?;
         let state = (History::read(&txn).await?, Metadata::read(&txn).await?);
-        txn.commit().await?;
+        config.commit(txn).await?;
         Ok(state)
     };
     read.await.map_err(|e: DbErr| MigrateError::Database {

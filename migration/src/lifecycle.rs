@@ -38,7 +38,7 @@ async fn postgres_exists(config: &DatabaseConfig, name: &str) -> Result<bool, Mi
                 [name.into()],
             ))
             .await?;
-        txn.commit().await?;
+        maintenance.commit(txn).await?;
         Ok(found.is_some())
     };
     lookup.await.map_err(database_error(config, "looking the database up"))
@@ -95,7 +95,7 @@ pub async fn drop(
     let read = async {
         let txn = config.begin(&db).await?;
         let stored = Metadata::read(&txn).await?;
-        txn.commit().await?;
+        config.commit(txn).await?;
         Ok(stored)
     };
     let stored = read.await.map_err(database_error(config, "reading chatdb_metadata"))?;

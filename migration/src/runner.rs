@@ -132,7 +132,7 @@ impl<'a> Runner<'a> {
                 txn.rollback().await.map_err(|e| self.database("ending a transaction", e))?;
                 return Ok(done);
             };
-            txn.commit().await.map_err(|e| MigrateError::Failed {
+            self.config.commit(txn).await.map_err(|e| MigrateError::Failed {
                 migration: step.migration.clone(),
                 message: self.config.scrub(&e.to_string()),
             })?;
@@ -175,7 +175,7 @@ impl<'a> Runner<'a> {
                     .await
                     .map_err(|e| self.database("dropping functions", e))?;
             }
-            txn.commit().await.map_err(|e| self.database("dropping tables", e))
+            self.config.commit(txn).await.map_err(|e| self.database("dropping tables", e))
         };
         let result = dropped.await;
         if sqlite {

@@ -124,7 +124,7 @@ pub async fn seed(config: &DatabaseConfig, options: &SeedOptions) -> Result<Outc
         Some(id) => Some(existing_tenant(&txn, id).await?),
         None => None,
     };
-    txn.commit().await?;
+    config.commit(txn).await?;
     let plan = Arc::new(Plan::new(
         run_seed(options),
         options.anchor,
@@ -300,6 +300,9 @@ async fn seed_postgres(
         .await?;
     ledger::record_postgres(&mut tx, &ledger_entry(plan, options, fingerprint, &reports, started))
         .await?;
+    if config.behind_pgbouncer() {
+        sea_orm::sqlx::raw_sql("DEALLOCATE ALL").execute(&mut *tx).await?;
+    }
     tx.commit().await?;
     Ok(Some(reports))
 }

@@ -82,7 +82,7 @@ async fn reset_all(
         }
     }
     txn.execute_unprepared(&format!("DELETE FROM {LEDGER_TABLE}")).await?;
-    txn.commit().await?;
+    config.commit(txn).await?;
     Ok(summary)
 }
 

@@ -16,7 +16,7 @@ pub(crate) async fn run(
     let inspected = async {
         let txn = config.begin(&db).await?;
         let report = crate::inspect::inspect(&txn).await?;
-        txn.commit().await?;
+        config.commit(txn).await?;
         Ok::<_, migration::DbErr>(report)
     };
     let report = inspected

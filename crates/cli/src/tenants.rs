@@ -79,7 +79,7 @@ pub(crate) async fn run(config: &DatabaseConfig, json: bool) -> Result<(), Failu
         let txn = config.begin(&db).await?;
         let pending = History::read(&txn).await?.versions(State::Pending).join(", ");
         let rows = if pending.is_empty() { Some(read(&txn).await?) } else { None };
-        txn.commit().await?;
+        config.commit(txn).await?;
         Ok::<_, sea_orm::DbErr>((rows, pending))
     };
     let (rows, pending) = listed

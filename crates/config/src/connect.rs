@@ -179,6 +179,17 @@ impl DatabaseConfig {
         matches!(&self.target, Target::Postgres(pg) if pg.pgbouncer.value)
     }
 
+    /// Commits a transaction started with [`DatabaseConfig::begin`]. Behind a PgBouncer it
+    /// first drops the prepared statements the transaction made, so that the server
+    /// connection goes back to the pool as clean as it came (the next client may be an
+    /// application whose driver names its statements as sqlx does).
+    pub async fn commit(&self, txn: DatabaseTransaction) -> Result<(), DbErr> {
+        if self.behind_pgbouncer() {
+            txn.execute_unprepared("DEALLOCATE ALL").await?;
+        }
+        txn.commit().await
+    }
+
     /// Starts a transaction, the unit in which the workspace's own code talks to the
     /// database. Behind a transaction-pooling PgBouncer a server connection is ours only
     /// inside a transaction, so every statement must run in one; each starts by dropping

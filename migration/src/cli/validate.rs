@@ -28,7 +28,7 @@ async fn inspect(config: &DatabaseConfig, db: &DatabaseConnection) -> Result<Fin
         let live = SchemaDump::read(&txn).await?;
         (differences(&SchemaDump::parse(snapshot(backend)), &live), check_entities(&txn).await?)
     };
-    txn.commit().await?;
+    config.commit(txn).await?;
     Ok(Findings { history, differences, mismatches })
 }
 
@@ -102,7 +102,7 @@ pub(super) async fn dump(
     let read = async {
         let txn = config.begin(db).await?;
         let dump = SchemaDump::read(&txn).await?;
-        txn.commit().await?;
+        config.commit(txn).await?;
         Ok::<_, DbErr>(dump)
     };
     let dump = read.await.map_err(|e| MigrateError::Database {
