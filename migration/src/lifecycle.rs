@@ -3,7 +3,9 @@
 //! SQLite as a file.
 
 use config::{DatabaseConfig, Target};
-use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
+use sea_orm_migration::sea_orm::{
+    ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement,
+};
 
 use crate::MigrateError;
 use crate::backup;
@@ -25,12 +27,24 @@ fn identifier(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-async fn postgres_exists(config: &DatabaseConfig, name: &str) -> Result<bool, MigrateError> {
+/// A connection to the maintenance database, waiting up to `wait` for the server.
+async fn maintenance(
+    config: &DatabaseConfig,
+    wait: std::time::Duration,
+) -> Result<(DatabaseConfig, DatabaseConnection), MigrateError> {
     let maintenance = config.on_database(MAINTENANCE_DATABASE);
-    let admin = maintenance.connect_single().await?;
+    let admin = maintenance.connect_waiting(wait, true).await?;
+    Ok((maintenance, admin))
+}
+
+async fn postgres_exists(
+    maintenance: &DatabaseConfig,
+    admin: &DatabaseConnection,
+    name: &str,
+) -> Result<bool, MigrateError> {
     // In a transaction, like every read of ours: safe behind a transaction-pooling PgBouncer.
     let lookup = async {
-        let txn = maintenance.begin(&admin).await?;
+        let txn = maintenance.begin(admin).await?;
         let found = txn
             .query_one_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
@@ -41,7 +55,7 @@ async fn postgres_exists(config: &DatabaseConfig, name: &str) -> Result<bool, Mi
         maintenance.commit(txn).await?;
         Ok(found.is_some())
     };
-    lookup.await.map_err(database_error(config, "looking the database up"))
+    lookup.await.map_err(database_error(maintenance, "looking the database up"))
 }
 
 /// Creates the configured database when it does not exist, waiting up to `wait` for the
@@ -50,14 +64,13 @@ pub async fn create(
     config: &DatabaseConfig,
     wait: std::time::Duration,
 ) -> Result<bool, MigrateError> {
-    config.on_database(MAINTENANCE_DATABASE).connect_waiting(wait, true).await?.close().await.ok();
     match &config.target {
         Target::Postgres(pg) => {
             let name = &pg.database.value;
-            if postgres_exists(config, name).await? {
+            let (maintenance, admin) = maintenance(config, wait).await?;
+            if postgres_exists(&maintenance, &admin, name).await? {
                 return Ok(false);
             }
-            let admin = config.on_database(MAINTENANCE_DATABASE).connect_single().await?;
             admin
                 .execute_unprepared(&format!("CREATE DATABASE {}", identifier(name)))
                 .await
@@ -65,6 +78,7 @@ pub async fn create(
             Ok(true)
         }
         Target::Sqlite(sqlite) => {
+            // Before connecting: connecting creates the file.
             let existed = std::path::Path::new(&sqlite.path.value).exists();
             config
                 .connect_single()
@@ -84,9 +98,16 @@ pub async fn drop(
     force: bool,
     no_backup: bool,
 ) -> Result<bool, MigrateError> {
-    let exists = match &config.target {
-        Target::Postgres(pg) => postgres_exists(config, &pg.database.value).await?,
-        Target::Sqlite(sqlite) => std::path::Path::new(&sqlite.path.value).exists(),
+    let admin = match &config.target {
+        Target::Postgres(_) => Some(maintenance(config, std::time::Duration::ZERO).await?),
+        Target::Sqlite(_) => None,
+    };
+    let exists = match (&config.target, &admin) {
+        (Target::Postgres(pg), Some((maintenance, admin))) => {
+            postgres_exists(maintenance, admin, &pg.database.value).await?
+        }
+        (Target::Sqlite(sqlite), _) => std::path::Path::new(&sqlite.path.value).exists(),
+        (Target::Postgres(_), None) => false,
     };
     if !exists {
         return Ok(false);
@@ -108,16 +129,16 @@ pub async fn drop(
         tracing::info!("Backed up to {written} first; `restore` it into a new database to undo");
     }
     db.close().await.map_err(database_error(config, "closing the connection"))?;
-    match &config.target {
-        Target::Postgres(pg) => {
-            let admin = config.on_database(MAINTENANCE_DATABASE).connect_single().await?;
+    match (&config.target, admin) {
+        (Target::Postgres(pg), Some((_, admin))) => {
             let sql = format!("DROP DATABASE {} WITH (FORCE)", identifier(&pg.database.value));
             admin
                 .execute_unprepared(&sql)
                 .await
                 .map_err(database_error(config, "dropping the database"))?;
         }
-        Target::Sqlite(sqlite) => {
+        (Target::Postgres(_), None) => {}
+        (Target::Sqlite(sqlite), _) => {
             for suffix in ["", "-wal", "-shm"] {
                 let file = format!("{}{suffix}", sqlite.path.value);
                 if std::path::Path::new(&file).exists() {

@@ -66,8 +66,11 @@ fn sqlite_databases_are_files() {
     let url = format!("sqlite://{}", file.display());
     let env = [("DATABASE_URL", url.as_str())];
 
-    assert_eq!(chatdb(dir.path(), &env, &["db", "create"]).code, 0);
+    let created = chatdb(dir.path(), &env, &["db", "create"]);
+    assert_eq!(created.code, 0, "{}", created.output());
+    assert!(created.stdout.starts_with("Created sqlite://"), "{}", created.stdout);
     assert!(file.is_file());
+    assert!(chatdb(dir.path(), &env, &["db", "create"]).stdout.contains("already exists"));
     let dropped = chatdb(dir.path(), &env, &["db", "drop", "--no-backup"]);
     assert_eq!(dropped.code, 0, "{}", dropped.output());
     assert!(!file.exists(), "the file is gone");
