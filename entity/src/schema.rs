@@ -3,7 +3,7 @@
 //! the tests take table and column names from here instead of spelling them.
 
 use sea_orm::sea_query::ColumnType;
-use sea_orm::{ColumnTrait, EntityTrait, IdenStatic, Iterable};
+use sea_orm::{ColumnTrait, EntityTrait, IdenStatic, Iterable, PrimaryKeyToColumn};
 
 use crate::prelude::*;
 
@@ -14,6 +14,8 @@ pub struct EntityTable {
     pub name: &'static str,
     /// Its columns, in declaration order.
     pub columns: Vec<EntityColumn>,
+    /// The columns of its primary key.
+    pub primary_key: Vec<&'static str>,
 }
 
 /// A column as an entity maps it.
@@ -40,6 +42,7 @@ fn describe<E: EntityTrait>() -> EntityTable {
                 }
             })
             .collect(),
+        primary_key: E::PrimaryKey::iter().map(|key| key.into_column().as_str()).collect(),
     }
 }
 

@@ -60,3 +60,8 @@ impl MigrationTrait for Migration {
         Ok(())
     }
 }
+
+/// The id of sample tenant `n` (1 to 3).
+pub(crate) fn uuid_of_sample_tenant(n: u16) -> uuid::Uuid {
+    rows::uuid(rows::TENANT, n)
+}

@@ -258,7 +258,7 @@ async fn load_tables(
     options: &SeedOptions,
     mut write: impl AsyncFnMut(&tables::TableSpec, &indicatif::ProgressBar) -> Result<u64, SeedError>,
 ) -> Result<Vec<TableReport>, SeedError> {
-    let progress = report::Progress::new(options.progress);
+    let progress = config::progress::Progress::new(options.progress);
     let mut reports = Vec::new();
     for spec in tables::tables(plan) {
         let bar = progress.table(spec.name, spec.rows);
@@ -266,7 +266,7 @@ async fn load_tables(
         let rows = write(&spec, &bar).await?;
         let report =
             TableReport { table: spec.name, rows, seconds: table_started.elapsed().as_secs_f64() };
-        progress.done(&bar, &report);
+        progress.done(&bar, report.table, report.rows, report.seconds);
         reports.push(report);
     }
     Ok(reports)

@@ -1,66 +1,9 @@
 //! Progress bars while seeding and the summary afterwards.
 
-use std::io::IsTerminal;
 use std::time::Duration;
 
 use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
-
-/// Progress while seeding, when wanted: a bar per table on a terminal, otherwise (a log,
-/// a pipe) a line per table as it is done, so that long seedings are never silent.
-pub(crate) struct Progress {
-    bars: Option<MultiProgress>,
-    lines: bool,
-}
-
-impl Progress {
-    pub(crate) fn new(wanted: bool) -> Self {
-        let terminal = std::io::stderr().is_terminal();
-        Self {
-            bars: (wanted && terminal)
-                .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr())),
-            lines: wanted && !terminal,
-        }
-    }
-
-    pub(crate) fn table(&self, name: &str, rows: u64) -> ProgressBar {
-        let Some(bars) = &self.bars else { return ProgressBar::hidden() };
-        let bar = bars.add(ProgressBar::new(rows));
-        let style = ProgressStyle::with_template(
-            "{prefix:>22} {bar:30.cyan/blue} {human_pos:>9}/{human_len:<9} {rate:>10} {elapsed:>4}",
-        )
-        .map(|style| {
-            style.with_key(
-                "rate",
-                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                    let _ = write!(w, "{:.0}/s", state.per_sec());
-                },
-            )
-        })
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
-        bar.set_style(style);
-        bar.set_prefix(name.to_owned());
-        bar
-    }
-
-    /// A table is done: the bar stops, or a line says so.
-    pub(crate) fn done(&self, bar: &ProgressBar, report: &TableReport) {
-        bar.finish();
-        if self.lines {
-            tracing::info!("{}: {} rows in {:.1} s", report.table, report.rows, report.seconds);
-        }
-    }
-}
-
-/// Moves `bar` on by `rows`; the expected total was an estimate, so it grows with the
-/// count instead of being overrun.
-pub(crate) fn advance(bar: &ProgressBar, rows: u64) {
-    bar.inc(rows);
-    if bar.length().is_some_and(|len| bar.position() > len) {
-        bar.set_length(bar.position());
-    }
-}
 
 /// Rows written to one table.
 #[derive(Clone, Debug, Serialize)]

@@ -2,6 +2,7 @@
 //! database, for operators.
 
 mod check;
+mod copy;
 mod inspect;
 mod serve;
 mod tenants;
@@ -34,6 +35,8 @@ use migration::cli::{Destructive, MigrateCommand};
   chatdb restore before-upgrade.dump
   chatdb seed --preset medium            ~100,000 messages of realistic fake data
   chatdb tenants                         every tenant with its plan and row counts
+  chatdb copy --from sqlite://data/chatdb-development.sqlite3 --to postgres://app@db/chatdb
+  chatdb copy --from postgres://app@db/chatdb --to sqlite://debug.sqlite3 --tenant ID
 
 Exit codes: 0 success, 1 failure (e.g. unreachable database), 2 usage or configuration error."
 )]
@@ -91,6 +94,15 @@ enum Command {
         #[command(flatten)]
         destructive: Destructive,
     },
+    /// Copy the data, verified, into another database: SQLite ↔ PostgreSQL, whole or per tenant.
+    #[command(long_about = "Copy the data of one database of this schema into another: \
+        SQLite → PostgreSQL, PostgreSQL → SQLite, PostgreSQL → PostgreSQL; everything, or \
+        some tenants with everything that belongs to them (--tenant, --move).\n\n\
+        Both must be migrated to the same version. The target's copied tables must hold none \
+        of the copied rows (--replace deletes them first). The copy is one transaction on the \
+        target: every table is read back and compared with the source (row count and a hash \
+        of the values) before it commits, and any failure leaves the target as it was.")]
+    Copy(copy::CopyArgs),
     /// Fill the database with realistic, deterministic fake data (as the `seed` binary does).
     #[command(long_about = "Fill the database with realistic, deterministic fake data.\n\n\
         The same seed and sizes always give the same rows; the same seeding twice does \
@@ -140,6 +152,9 @@ pub(crate) enum Failure {
     /// A seeding failed or was refused.
     #[error(transparent)]
     Seed(#[from] seed::SeedError),
+    /// A copy failed or was refused.
+    #[error(transparent)]
+    Transfer(#[from] transfer::TransferError),
     /// Anything else (printed with its context chain).
     #[error("{0:#}")]
     Other(#[from] anyhow::Error),
@@ -151,6 +166,7 @@ impl config::process::Failure for Failure {
             Self::Config(e) if e.is_configuration() => 2,
             Self::Migrate(e) => e.exit_code(),
             Self::Seed(e) => e.exit_code(),
+            Self::Transfer(e) => e.exit_code(),
             Self::Config(_) | Self::Other(_) => 1,
         }
     }
@@ -166,7 +182,12 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {
-    let config = DatabaseConfig::from_env()?;
+    let env = config::Env::load()?;
+    if let Command::Copy(args) = &cli.command {
+        // Each side may come from a flag: the configured database is needed only for the other.
+        return copy::run(args, &env, cli.json).await;
+    }
+    let config = DatabaseConfig::resolve(&env)?;
     match cli.command {
         Command::Config => {
             if cli.json {
@@ -182,6 +203,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Health { command: HealthCommand::Serve { bind } } => {
             serve::run(&config, bind, cli.json).await
         }
+        Command::Copy(_) => Ok(()),
         Command::Seed(args) => Ok(seed::cli::run(&args, &config, cli.json).await?),
         Command::Tenants => tenants::run(&config, cli.json).await,
         Command::Db { command } => database(command, &config, cli.json).await,

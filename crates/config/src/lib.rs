@@ -31,6 +31,7 @@ mod error;
 mod migrations;
 mod pool;
 pub mod process;
+pub mod progress;
 mod source;
 mod target;
 mod tls;
@@ -86,6 +87,16 @@ impl DatabaseConfig {
     pub fn resolve_with_embedded_dir(env: &Env, dir: &Path) -> Result<Self, ConfigError> {
         let app_env = AppEnv::resolve(env)?;
         let target = Target::resolve(env, app_env.value, dir)?;
+        let pool = PoolConfig::resolve(env)?;
+        let migrations = MigrationSettings::resolve(env, app_env.value)?;
+        Ok(Self { app_env, target, pool, migrations })
+    }
+
+    /// The configuration of `env` with the database a command-line `flag` names by `url`
+    /// (e.g. `chatdb copy --from URL`), its settings otherwise as `env` resolves them.
+    pub fn resolve_url(env: &Env, flag: &str, url: &str) -> Result<Self, ConfigError> {
+        let app_env = AppEnv::resolve(env)?;
+        let target = Target::from_flag(env, app_env.value, flag, url)?;
         let pool = PoolConfig::resolve(env)?;
         let migrations = MigrationSettings::resolve(env, app_env.value)?;
         Ok(Self { app_env, target, pool, migrations })

@@ -12,8 +12,10 @@ pub enum Source {
     Var(String),
     /// A variable from the `.env` file.
     DotEnv(String),
-    /// A part of the URL in this variable (`DATABASE_URL` or `POSTGRES_URL`).
+    /// A part of the URL in this variable (`DATABASE_URL` or `POSTGRES_URL`) or flag.
     Url(String),
+    /// A command-line flag (e.g. `--from` of `chatdb copy`).
+    Flag(String),
     /// The built-in default.
     Default,
 }
@@ -22,7 +24,7 @@ impl Source {
     /// The variable this came from, if any.
     pub fn variable(&self) -> Option<&str> {
         match self {
-            Self::Var(name) | Self::DotEnv(name) | Self::Url(name) => Some(name),
+            Self::Var(name) | Self::DotEnv(name) | Self::Url(name) | Self::Flag(name) => Some(name),
             Self::Default => None,
         }
     }
@@ -30,7 +32,7 @@ impl Source {
     /// The same origin, for a value taken out of a URL held by this variable.
     pub(crate) fn url_part(&self) -> Self {
         match self {
-            Self::Var(name) | Self::DotEnv(name) => Self::Url(name.clone()),
+            Self::Var(name) | Self::DotEnv(name) | Self::Flag(name) => Self::Url(name.clone()),
             other => other.clone(),
         }
     }
@@ -39,7 +41,7 @@ impl Source {
 impl fmt::Display for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Var(name) => write!(f, "from {name}"),
+            Self::Var(name) | Self::Flag(name) => write!(f, "from {name}"),
             Self::DotEnv(name) => write!(f, "from {name} in .env"),
             Self::Url(name) => write!(f, "from the URL in {name}"),
             Self::Default => f.write_str("default"),

@@ -151,6 +151,16 @@ impl Target {
         Ok(Self::Sqlite(SqliteTarget { path: Sourced::default_value(path.display().to_string()) }))
     }
 
+    /// The target a URL given on the command line (`flag`) names.
+    pub fn from_flag(
+        env: &Env,
+        app_env: AppEnv,
+        flag: &str,
+        url: &str,
+    ) -> Result<Self, ConfigError> {
+        from_url(env, app_env, url, &Source::Flag(flag.to_owned()))
+    }
+
     /// One line naming the database, without any password.
     pub fn describe(&self) -> String {
         match self {

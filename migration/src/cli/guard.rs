@@ -117,3 +117,19 @@ pub(super) fn destroys_something(command: &MigrateCommand, history: &History) ->
         _ => false,
     }
 }
+
+/// Refuses `command` of another crate (e.g. `copy --replace`), which would do what `loses`
+/// says, where the data is real: `APP_ENV` or the environment stored in `db` is staging or
+/// production. The caller checks `--force` first.
+pub async fn refuse_unless_forced<C: sea_orm_migration::sea_orm::ConnectionTrait>(
+    command: &'static str,
+    config: &DatabaseConfig,
+    db: &C,
+    loses: String,
+) -> Result<(), MigrateError> {
+    let stored = Metadata::read(db).await.map_err(|e| MigrateError::Database {
+        doing: "reading the stored environment (chatdb_metadata)",
+        message: config.scrub(&e.to_string()),
+    })?;
+    refuse_where_data_is_real(command, config, &stored, loses)
+}

@@ -25,7 +25,7 @@ enum V {
 
 use V::*;
 
-const TENANT: u16 = 1;
+pub(crate) const TENANT: u16 = 1;
 const USER: u16 = 2;
 const CUSTOMER: u16 = 3;
 const CONVERSATION: u16 = 4;

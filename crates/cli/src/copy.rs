@@ -1,0 +1,128 @@
+//! `chatdb copy`: the data of one database (or some of its tenants) into another, verified
+//! before the target commits.
+
+use clap::Args;
+use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
+use config::{DatabaseConfig, Env};
+use transfer::{CopyOptions, CopyReport};
+use uuid::Uuid;
+
+use crate::Failure;
+
+/// `chatdb copy`'s flags.
+#[derive(Args)]
+pub(crate) struct CopyArgs {
+    /// The database to copy from (default: the configured one), e.g.
+    /// sqlite://data/chatdb-development.sqlite3 or postgres://user@host/db.
+    #[arg(long, value_name = "URL")]
+    from: Option<String>,
+    /// The database to copy into (default: the configured one). It must be migrated to the
+    /// source's version (or pass --migrate-target).
+    #[arg(long, value_name = "URL")]
+    to: Option<String>,
+    /// Copy only this tenant, with everything that belongs to it (repeatable).
+    #[arg(long = "tenant", value_name = "ID")]
+    tenants: Vec<Uuid>,
+    /// Then delete the tenants from the source (after the target committed them).
+    #[arg(long = "move", requires = "tenants")]
+    move_tenants: bool,
+    /// Delete what the target holds of the copied scope first (backed up first).
+    #[arg(long)]
+    replace: bool,
+    /// Allow --replace where the data is real (APP_ENV or the target's stored environment
+    /// is staging or production).
+    #[arg(long, requires = "replace")]
+    force: bool,
+    /// Skip the backup --replace takes first.
+    #[arg(long, requires = "replace")]
+    no_backup: bool,
+    /// Migrate the target up to the source's version first.
+    #[arg(long)]
+    migrate_target: bool,
+}
+
+/// The configuration of each side: a flag's URL, else the configured database.
+fn side(env: &Env, flag: &'static str, url: Option<&str>) -> Result<DatabaseConfig, Failure> {
+    Ok(match url {
+        Some(url) => DatabaseConfig::resolve_url(env, flag, url)?,
+        None => DatabaseConfig::resolve(env)?,
+    })
+}
+
+pub(crate) async fn run(args: &CopyArgs, env: &Env, json: bool) -> Result<(), Failure> {
+    if args.from.is_none() && args.to.is_none() {
+        return Err(transfer::TransferError::Usage {
+            flag: "--from/--to",
+            problem:
+                "name the database to copy from or into (the other defaults to the configured one)"
+                    .to_owned(),
+        }
+        .into());
+    }
+    let source = side(env, "--from", args.from.as_deref())?;
+    let target = side(env, "--to", args.to.as_deref())?;
+    let options = CopyOptions {
+        tenants: args.tenants.clone(),
+        replace: args.replace,
+        force: args.force,
+        no_backup: args.no_backup,
+        migrate_target: args.migrate_target,
+        move_tenants: args.move_tenants,
+        progress: !json,
+    };
+    let report = transfer::copy(&source, &target, &options).await?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report).map_err(anyhow::Error::from)?);
+    } else {
+        print(&report);
+    }
+    Ok(())
+}
+
+fn print(report: &CopyReport) {
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED).set_header([
+        "table",
+        "rows",
+        "source hash",
+        "target hash",
+        "ok",
+    ]);
+    let right = |text: String| Cell::new(text).set_alignment(CellAlignment::Right);
+    for t in &report.tables {
+        table.add_row(vec![
+            Cell::new(t.table),
+            right(t.rows.to_string()),
+            Cell::new(&t.source_hash),
+            Cell::new(&t.target_hash),
+            Cell::new(if t.ok { "ok" } else { "DIFFERENT" }),
+        ]);
+    }
+    println!("{table}");
+    let scope = if report.tenants.is_empty() {
+        "everything".to_owned()
+    } else {
+        let ids: Vec<String> = report.tenants.iter().map(Uuid::to_string).collect();
+        format!("tenant(s) {}", ids.join(", "))
+    };
+    if report.already_copied {
+        println!(
+            "{scope} was already in {} and identical (a move that stopped after the copy)",
+            report.target
+        );
+    } else {
+        println!(
+            "Copied {scope}: {} rows from {} to {} in {:.1} s ({:.0} rows/s), verified",
+            report.rows, report.source, report.target, report.seconds, report.rows_per_second
+        );
+    }
+    if let Some(replaced) = &report.replaced {
+        println!("Replaced what the target held: {replaced}");
+    }
+    if let Some(backup) = &report.backup {
+        println!("The target was backed up first to {backup}");
+    }
+    if report.moved {
+        println!("Deleted {scope} from {} (moved)", report.source);
+    }
+}

@@ -1,0 +1,230 @@
+//! One end of a copy: its configuration, its sea-orm connection (for the migrations'
+//! history, guards and backups) and the driver connection rows stream through.
+
+use config::{DatabaseConfig, Target};
+use sea_orm::DatabaseConnection;
+use sea_orm::sqlx::pool::PoolConnection;
+use sea_orm::sqlx::{Postgres, Sqlite};
+use tokio::sync::mpsc;
+
+use crate::tables::TableSpec;
+use crate::value::Digest;
+use crate::{Feed, Sink, TransferError, database_error, postgres, sqlite};
+
+/// A database taking part in a copy.
+pub(crate) struct Side {
+    /// The database, described without its password.
+    pub(crate) name: String,
+    pub(crate) config: DatabaseConfig,
+    pub(crate) db: DatabaseConnection,
+}
+
+impl Side {
+    pub(crate) async fn open(config: &DatabaseConfig) -> Result<Self, TransferError> {
+        let db = config.connect_single().await?;
+        Ok(Self { name: config.target.describe(), config: config.clone(), db })
+    }
+
+    pub(crate) fn is_postgres(&self) -> bool {
+        matches!(self.config.target, Target::Postgres(_))
+    }
+
+    /// The driver connection (the pool's only one: sea-orm waits until it is dropped).
+    pub(crate) async fn conn(&self) -> Result<Conn, TransferError> {
+        let failed = |e| database_error(&self.name, "connecting", e);
+        let driver = if self.is_postgres() {
+            let conn = self.db.get_postgres_connection_pool().acquire().await.map_err(failed)?;
+            Driver::Postgres { conn, pgbouncer: self.config.behind_pgbouncer() }
+        } else {
+            Driver::Sqlite(self.db.get_sqlite_connection_pool().acquire().await.map_err(failed)?)
+        };
+        Ok(Conn { name: self.name.clone(), driver })
+    }
+}
+
+enum Driver {
+    Postgres { conn: PoolConnection<Postgres>, pgbouncer: bool },
+    Sqlite(PoolConnection<Sqlite>),
+}
+
+/// A driver connection to one side, in the copy's transaction once begun.
+pub(crate) struct Conn {
+    pub(crate) name: String,
+    driver: Driver,
+}
+
+impl Conn {
+    fn failed(&self, doing: &str) -> impl Fn(sea_orm::sqlx::Error) -> TransferError + use<> {
+        let (name, doing) = (self.name.clone(), doing.to_owned());
+        move |e| database_error(&name, &doing, e)
+    }
+
+    pub(crate) fn is_postgres(&self) -> bool {
+        matches!(self.driver, Driver::Postgres { .. })
+    }
+
+    /// Begins the transaction: a snapshot to read, or the target's one transaction.
+    pub(crate) async fn begin(&mut self, write: bool) -> Result<(), TransferError> {
+        let failed = self.failed("starting the transaction");
+        match &mut self.driver {
+            Driver::Postgres { conn, pgbouncer } => postgres::begin(conn, !write, *pgbouncer).await,
+            Driver::Sqlite(conn) => sqlite::begin(conn, write).await,
+        }
+        .map_err(failed)
+    }
+
+    /// Commits, or rolls back.
+    pub(crate) async fn end(&mut self, commit: bool) -> Result<(), TransferError> {
+        let failed = self.failed(if commit { "committing" } else { "rolling back" });
+        match &mut self.driver {
+            Driver::Postgres { conn, pgbouncer } => postgres::end(conn, commit, *pgbouncer).await,
+            Driver::Sqlite(conn) => sqlite::end(conn, commit).await,
+        }
+        .map_err(failed)
+    }
+
+    pub(crate) async fn read_table(
+        &mut self,
+        table: &TableSpec,
+        tenants: Option<&[uuid::Uuid]>,
+        sink: Sink<'_>,
+    ) -> Result<Digest, TransferError> {
+        match &mut self.driver {
+            Driver::Postgres { conn, .. } => {
+                postgres::read_table(conn, &self.name, table, tenants, sink).await
+            }
+            Driver::Sqlite(conn) => {
+                sqlite::read_table(conn, &self.name, table, tenants, sink).await
+            }
+        }
+    }
+
+    /// Writes one table's rows from `feed`; `None` for the digest when the reader stopped.
+    pub(crate) async fn write_table(
+        &mut self,
+        table: &TableSpec,
+        freeze: bool,
+        feed: &mut mpsc::Receiver<Feed>,
+        progress: &indicatif::ProgressBar,
+    ) -> Result<(u64, Option<Digest>), TransferError> {
+        let failed = self.failed(&format!("writing {}", table.name));
+        match &mut self.driver {
+            Driver::Postgres { conn, .. } => {
+                postgres::write_table(conn, table, freeze, feed, progress).await
+            }
+            Driver::Sqlite(conn) => sqlite::write_table(conn, table, feed, progress).await,
+        }
+        .map_err(failed)
+    }
+
+    /// `(child, parent)` of every foreign key.
+    pub(crate) async fn references(&mut self) -> Result<Vec<(String, String)>, TransferError> {
+        let failed = self.failed("reading the foreign keys");
+        match &mut self.driver {
+            Driver::Postgres { conn, .. } => postgres::references(conn).await,
+            Driver::Sqlite(conn) => sqlite::references(conn).await,
+        }
+        .map_err(failed)
+    }
+
+    /// The rows of `table` (of `tenants` only, when given).
+    pub(crate) async fn count(
+        &mut self,
+        table: &TableSpec,
+        tenants: Option<&[uuid::Uuid]>,
+    ) -> Result<u64, TransferError> {
+        let filter = table.tenant_filter(tenants, self.uuid_literal());
+        self.count_where(table, &filter).await
+    }
+
+    /// The rows of `table` that `filter` (` WHERE …`, or empty) selects.
+    pub(crate) async fn count_where(
+        &mut self,
+        table: &TableSpec,
+        filter: &str,
+    ) -> Result<u64, TransferError> {
+        let failed = self.failed(&format!("counting {}", table.name));
+        match &mut self.driver {
+            Driver::Postgres { conn, .. } => postgres::count(conn, table, filter).await,
+            Driver::Sqlite(conn) => sqlite::count(conn, table, filter).await,
+        }
+        .map(|n| n.max(0) as u64)
+        .map_err(failed)
+    }
+
+    pub(crate) async fn execute_all(
+        &mut self,
+        doing: &str,
+        statements: &[String],
+    ) -> Result<(), TransferError> {
+        let failed = self.failed(doing);
+        match &mut self.driver {
+            Driver::Postgres { conn, .. } => postgres::execute_all(conn, statements).await,
+            Driver::Sqlite(conn) => sqlite::execute_all(conn, statements).await,
+        }
+        .map_err(failed)
+    }
+
+    /// A UUID as this backend's literal.
+    pub(crate) fn uuid_literal(&self) -> fn(&uuid::Uuid) -> String {
+        match self.driver {
+            Driver::Postgres { .. } => postgres::uuid_literal,
+            Driver::Sqlite(_) => sqlite::uuid_literal,
+        }
+    }
+
+    /// Sets aside what slows loading down — on PostgreSQL, when `bare`, every key, index
+    /// and foreign key of `tables`, and the triggers that fire on insert; on SQLite the
+    /// triggers — and returns the statements that put it back.
+    pub(crate) async fn set_aside(
+        &mut self,
+        tables: &[&str],
+        bare: bool,
+    ) -> Result<Vec<String>, TransferError> {
+        let failed = self.failed("setting indexes and triggers aside for the load");
+        match &mut self.driver {
+            Driver::Postgres { conn, .. } => {
+                let mut restore = Vec::new();
+                let mut drop = Vec::new();
+                if bare {
+                    let post_data = postgres::post_data(conn, tables).await.map_err(&failed)?;
+                    drop.extend(post_data.drop);
+                    restore.extend(post_data.create);
+                }
+                for table in
+                    postgres::tables_with_insert_triggers(conn, tables).await.map_err(&failed)?
+                {
+                    drop.push(format!("ALTER TABLE {table} DISABLE TRIGGER USER"));
+                    restore.push(format!("ALTER TABLE {table} ENABLE TRIGGER USER"));
+                }
+                postgres::execute_all(conn, &drop).await.map_err(&failed)?;
+                Ok(restore)
+            }
+            Driver::Sqlite(conn) => {
+                let triggers = sqlite::triggers(conn, tables).await.map_err(&failed)?;
+                let drop: Vec<String> =
+                    triggers.iter().map(|(name, _)| format!("DROP TRIGGER {name}")).collect();
+                sqlite::execute_all(conn, &drop).await.map_err(&failed)?;
+                Ok(triggers.into_iter().map(|(_, sql)| sql).collect())
+            }
+        }
+    }
+
+    /// On SQLite, the first row whose reference points nowhere (PostgreSQL's foreign keys
+    /// never let one in), described.
+    pub(crate) async fn first_orphan(
+        &mut self,
+        tables: &[TableSpec],
+    ) -> Result<Option<(String, String, String)>, TransferError> {
+        let failed = self.failed("checking the foreign keys");
+        let Driver::Sqlite(conn) = &mut self.driver else { return Ok(None) };
+        let Some((table, rowid, parent)) = sqlite::first_orphan(conn).await.map_err(failed)? else {
+            return Ok(None);
+        };
+        let key = match tables.iter().find(|t| t.name == table) {
+            Some(spec) => sqlite::describe_rowid(conn, spec, rowid).await,
+            None => format!("rowid {rowid}"),
+        };
+        Ok(Some((table, key, parent)))
+    }
+}

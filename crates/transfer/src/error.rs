@@ -1,0 +1,173 @@
+//! Why a copy, export or import did not happen. The target is unchanged whenever one of
+//! these is returned: every write is inside one transaction that was rolled back.
+
+use config::ConfigError;
+
+/// Why a copy did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum TransferError {
+    /// A configuration (or a `--from`/`--to` URL) is wrong, or a database unreachable.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A flag has an unusable value.
+    #[error("{flag}: {problem}")]
+    Usage {
+        /// The flag.
+        flag: &'static str,
+        /// What is wrong and how to fix it.
+        problem: String,
+    },
+    /// The two databases are not migrated to the same version.
+    #[error(
+        "the databases are at different versions: the source ({source_db}) is at {source_version}, \
+         the target ({target_db}) at {target_version}; {fix}"
+    )]
+    Versions {
+        /// The source database, described.
+        source_db: String,
+        /// Its newest applied migration.
+        source_version: String,
+        /// The target database, described.
+        target_db: String,
+        /// Its newest applied migration.
+        target_version: String,
+        /// What would fix it.
+        fix: String,
+    },
+    /// A migrate step (`--migrate-target`, the `--replace` guard) failed or refused.
+    #[error(transparent)]
+    Migrate(#[from] migration::MigrateError),
+    /// The target already holds rows the copy would bring.
+    #[error(
+        "the target ({target}) is not empty: {holds}; nothing was written. Copy into an \
+         empty, migrated database, or pass --replace to delete {what} first"
+    )]
+    TargetNotEmpty {
+        /// The target database, described.
+        target: String,
+        /// What it holds, e.g. `tenants: 12 rows, users: 40 rows`.
+        holds: String,
+        /// What `--replace` would delete.
+        what: &'static str,
+    },
+    /// A `--tenant` is not in the source.
+    #[error(
+        "--tenant {tenant}: no such tenant in the source ({source_db}); `chatdb tenants` lists them"
+    )]
+    NoSuchTenant {
+        /// The tenant.
+        tenant: uuid::Uuid,
+        /// The source, described.
+        source_db: String,
+    },
+    /// A source row cannot be copied as it is.
+    #[error(
+        "{table} ({key}), column {column}: {problem}; nothing was written. Fix that row in the \
+         source and copy again"
+    )]
+    BadValue {
+        /// The table.
+        table: &'static str,
+        /// The row's key.
+        key: String,
+        /// The column.
+        column: &'static str,
+        /// What is wrong with the value.
+        problem: String,
+    },
+    /// Source rows reference rows that do not exist (foreign keys were off when written).
+    #[error(
+        "{table} ({key}) references {parent} that does not exist in the source (it was written \
+         with foreign keys off); nothing was written. Delete or fix the row in the source and \
+         copy again"
+    )]
+    Orphan {
+        /// The table.
+        table: String,
+        /// The row's key or rowid.
+        key: String,
+        /// The table referenced.
+        parent: String,
+    },
+    /// What arrived differs from what was read; the target was rolled back.
+    #[error(
+        "verification failed for {table}: source {source_rows} rows ({source_hash}), target \
+         {target_rows} rows ({target_hash}){first}; the target was rolled back, nothing was written"
+    )]
+    Mismatch {
+        /// The table.
+        table: &'static str,
+        /// Rows read from the source.
+        source_rows: u64,
+        /// Their digest.
+        source_hash: String,
+        /// Rows found in the target.
+        target_rows: u64,
+        /// Their digest.
+        target_hash: String,
+        /// `; first difference at id=…` when it could be found.
+        first: String,
+    },
+    /// The database failed; the target's transaction was rolled back.
+    #[error(
+        "{database} failed while {doing}: {message}; the target was rolled back, nothing was written"
+    )]
+    Database {
+        /// Which database, described.
+        database: String,
+        /// What was being done.
+        doing: String,
+        /// What the database said (scrubbed of passwords).
+        message: String,
+    },
+    /// `--move`: the source changed between the copy and the deletion.
+    #[error(
+        "--move: {table} of the moved tenants changed in the source since they were copied, so \
+         nothing was deleted from the source (the target has the copy as it was); copy again \
+         with --replace --move"
+    )]
+    SourceChanged {
+        /// The first table found changed.
+        table: &'static str,
+    },
+    /// The writer stopped taking rows (its own error is the one reported).
+    #[error("the target stopped taking rows")]
+    WriterStopped,
+    /// A file of an export could not be read or written.
+    #[error("{path}: {problem}")]
+    File {
+        /// The file.
+        path: String,
+        /// What went wrong and what would fix it.
+        problem: String,
+    },
+    /// An entity column has a type the copy does not know (a bug of this build).
+    #[error("{table}.{column} has type {column_type}, which the copy cannot carry")]
+    UnsupportedColumn {
+        /// The table.
+        table: &'static str,
+        /// The column.
+        column: &'static str,
+        /// Its type.
+        column_type: String,
+    },
+}
+
+impl TransferError {
+    /// 2 for what the operator can fix by changing the command or its input, 1 for
+    /// failures.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Config(e) if e.is_configuration() => 2,
+            Self::Migrate(e) => e.exit_code(),
+            Self::Usage { .. }
+            | Self::Versions { .. }
+            | Self::TargetNotEmpty { .. }
+            | Self::NoSuchTenant { .. }
+            | Self::BadValue { .. }
+            | Self::Orphan { .. }
+            | Self::File { .. } => 2,
+            _ => 1,
+        }
+    }
+}
