@@ -3,8 +3,8 @@
 
 use config::{DatabaseConfig, Target};
 use sea_orm::DatabaseConnection;
+use sea_orm::sqlx::Postgres;
 use sea_orm::sqlx::pool::PoolConnection;
-use sea_orm::sqlx::{Postgres, Sqlite};
 use tokio::sync::mpsc;
 
 use crate::tables::TableSpec;
@@ -25,18 +25,19 @@ impl Side {
         Ok(Self { name: config.target.describe(), config: config.clone(), db })
     }
 
-    pub(crate) fn is_postgres(&self) -> bool {
-        matches!(self.config.target, Target::Postgres(_))
-    }
-
-    /// The driver connection (the pool's only one: sea-orm waits until it is dropped).
+    /// The connection rows go through: on PostgreSQL the pool's only one (sea-orm waits
+    /// until it is dropped), on SQLite one of the copy's own.
     pub(crate) async fn conn(&self) -> Result<Conn, TransferError> {
         let failed = |e| database_error(&self.name, "connecting", e);
-        let driver = if self.is_postgres() {
-            let conn = self.db.get_postgres_connection_pool().acquire().await.map_err(failed)?;
-            Driver::Postgres { conn, pgbouncer: self.config.behind_pgbouncer() }
-        } else {
-            Driver::Sqlite(self.db.get_sqlite_connection_pool().acquire().await.map_err(failed)?)
+        let driver = match &self.config.target {
+            Target::Postgres(_) => {
+                let conn =
+                    self.db.get_postgres_connection_pool().acquire().await.map_err(failed)?;
+                Driver::Postgres { conn, pgbouncer: self.config.behind_pgbouncer() }
+            }
+            Target::Sqlite(file) => {
+                Driver::Sqlite(sqlite::Sqlite::open(&file.path.value, &self.name).await?)
+            }
         };
         Ok(Conn { name: self.name.clone(), driver })
     }
@@ -44,7 +45,7 @@ impl Side {
 
 enum Driver {
     Postgres { conn: PoolConnection<Postgres>, pgbouncer: bool },
-    Sqlite(PoolConnection<Sqlite>),
+    Sqlite(sqlite::Sqlite),
 }
 
 /// A driver connection to one side, in the copy's transaction once begun.
@@ -68,7 +69,7 @@ impl Conn {
         let failed = self.failed("starting the transaction");
         match &mut self.driver {
             Driver::Postgres { conn, pgbouncer } => postgres::begin(conn, !write, *pgbouncer).await,
-            Driver::Sqlite(conn) => sqlite::begin(conn, write).await,
+            Driver::Sqlite(file) => return file.begin(write).await,
         }
         .map_err(failed)
     }
@@ -78,7 +79,7 @@ impl Conn {
         let failed = self.failed(if commit { "committing" } else { "rolling back" });
         match &mut self.driver {
             Driver::Postgres { conn, pgbouncer } => postgres::end(conn, commit, *pgbouncer).await,
-            Driver::Sqlite(conn) => sqlite::end(conn, commit).await,
+            Driver::Sqlite(file) => return file.end(commit).await,
         }
         .map_err(failed)
     }
@@ -93,9 +94,7 @@ impl Conn {
             Driver::Postgres { conn, .. } => {
                 postgres::read_table(conn, &self.name, table, tenants, sink).await
             }
-            Driver::Sqlite(conn) => {
-                sqlite::read_table(conn, &self.name, table, tenants, sink).await
-            }
+            Driver::Sqlite(file) => file.read_table(table, tenants, sink).await,
         }
     }
 
@@ -112,7 +111,7 @@ impl Conn {
             Driver::Postgres { conn, .. } => {
                 postgres::write_table(conn, table, freeze, feed, progress).await
             }
-            Driver::Sqlite(conn) => sqlite::write_table(conn, table, feed, progress).await,
+            Driver::Sqlite(file) => return file.write_table(table, feed, progress).await,
         }
         .map_err(failed)
     }
@@ -122,7 +121,7 @@ impl Conn {
         let failed = self.failed("reading the foreign keys");
         match &mut self.driver {
             Driver::Postgres { conn, .. } => postgres::references(conn).await,
-            Driver::Sqlite(conn) => sqlite::references(conn).await,
+            Driver::Sqlite(file) => return file.references().await,
         }
         .map_err(failed)
     }
@@ -146,7 +145,9 @@ impl Conn {
         let failed = self.failed(&format!("counting {}", table.name));
         match &mut self.driver {
             Driver::Postgres { conn, .. } => postgres::count(conn, table, filter).await,
-            Driver::Sqlite(conn) => sqlite::count(conn, table, filter).await,
+            Driver::Sqlite(file) => {
+                return file.count(table, filter).await.map(|n| n.max(0) as u64);
+            }
         }
         .map(|n| n.max(0) as u64)
         .map_err(failed)
@@ -160,7 +161,7 @@ impl Conn {
         let failed = self.failed(doing);
         match &mut self.driver {
             Driver::Postgres { conn, .. } => postgres::execute_all(conn, statements).await,
-            Driver::Sqlite(conn) => sqlite::execute_all(conn, statements).await,
+            Driver::Sqlite(file) => return file.execute_all(doing, statements).await,
         }
         .map_err(failed)
     }
@@ -200,11 +201,11 @@ impl Conn {
                 postgres::execute_all(conn, &drop).await.map_err(&failed)?;
                 Ok(restore)
             }
-            Driver::Sqlite(conn) => {
-                let triggers = sqlite::triggers(conn, tables).await.map_err(&failed)?;
+            Driver::Sqlite(file) => {
+                let triggers = file.triggers(tables).await?;
                 let drop: Vec<String> =
                     triggers.iter().map(|(name, _)| format!("DROP TRIGGER {name}")).collect();
-                sqlite::execute_all(conn, &drop).await.map_err(&failed)?;
+                file.execute_all("setting the triggers aside for the load", &drop).await?;
                 Ok(triggers.into_iter().map(|(_, sql)| sql).collect())
             }
         }
@@ -216,15 +217,9 @@ impl Conn {
         &mut self,
         tables: &[TableSpec],
     ) -> Result<Option<(String, String, String)>, TransferError> {
-        let failed = self.failed("checking the foreign keys");
-        let Driver::Sqlite(conn) = &mut self.driver else { return Ok(None) };
-        let Some((table, rowid, parent)) = sqlite::first_orphan(conn).await.map_err(failed)? else {
-            return Ok(None);
-        };
-        let key = match tables.iter().find(|t| t.name == table) {
-            Some(spec) => sqlite::describe_rowid(conn, spec, rowid).await,
-            None => format!("rowid {rowid}"),
-        };
-        Ok(Some((table, key, parent)))
+        match &self.driver {
+            Driver::Sqlite(file) => file.first_orphan(tables).await,
+            Driver::Postgres { .. } => Ok(None),
+        }
     }
 }

@@ -77,17 +77,15 @@ pub enum TransferError {
     },
     /// Source rows reference rows that do not exist (foreign keys were off when written).
     #[error(
-        "{table} ({key}) references {parent} that does not exist in the source (it was written \
-         with foreign keys off); nothing was written. Delete or fix the row in the source and \
+        "{table}: {detail}: a reference to a row that does not exist (was the source written \
+         with foreign keys off?); nothing was written. Delete or fix the row in the source and \
          copy again"
     )]
     Orphan {
-        /// The table.
+        /// The table of the row that refers.
         table: String,
-        /// The row's key or rowid.
-        key: String,
-        /// The table referenced.
-        parent: String,
+        /// Which row, and what it refers to.
+        detail: String,
     },
     /// What arrived differs from what was read; the target was rolled back.
     #[error(

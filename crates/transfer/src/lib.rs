@@ -74,6 +74,11 @@ impl<'a> Collect<'a> {
         }
     }
 
+    /// Counts a row already hashed (read only to be digested).
+    pub(crate) fn add_hash(&mut self, hash: u128) {
+        self.digest.add_hash(hash);
+    }
+
     pub(crate) fn full(&self) -> bool {
         self.batch.len() >= ROWS_PER_BATCH
     }
@@ -100,6 +105,16 @@ pub(crate) fn database_error(
     doing: &str,
     e: sea_orm::sqlx::Error,
 ) -> TransferError {
+    use sea_orm::sqlx::postgres::PgDatabaseError;
+    const FOREIGN_KEY_VIOLATION: &str = "23503";
+    let postgres = e.as_database_error().and_then(|d| d.try_downcast_ref::<PgDatabaseError>());
+    if let Some(pg) = postgres.filter(|pg| pg.code() == FOREIGN_KEY_VIOLATION) {
+        // Re-adding a foreign key found a row the source let in without its parent.
+        return TransferError::Orphan {
+            table: pg.table().unwrap_or("a table").to_owned(),
+            detail: pg.detail().unwrap_or(pg.message()).trim_end_matches('.').to_owned(),
+        };
+    }
     TransferError::Database {
         database: database.to_owned(),
         doing: doing.to_owned(),

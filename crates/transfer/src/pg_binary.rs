@@ -4,7 +4,9 @@
 
 use rust_decimal::Decimal;
 
-use crate::value::{Kind, Value};
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::value::{Canonical, Kind, Value};
 
 /// What every binary COPY stream starts with: signature, flags, header extension length.
 pub(crate) const HEADER: &[u8] = b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0";
@@ -171,6 +173,27 @@ pub(crate) fn decode_field(kind: Kind, bytes: &[u8]) -> Result<Value, DecodeProb
             Value::Json(serde_json::from_slice(text).map_err(|e| format!("invalid JSON: {e}"))?)
         }
     })
+}
+
+/// Feeds one field of `kind` into `hasher` in its canonical form, straight from the wire:
+/// what [`decode_field`] then hashing would feed, without building the value.
+pub(crate) fn feed_field(kind: Kind, bytes: &[u8], hasher: &mut Xxh3) -> Result<(), DecodeProblem> {
+    match kind {
+        Kind::Uuid => {
+            Canonical::uuid(hasher, bytes.try_into().map_err(|_| "a malformed uuid".to_owned())?)
+        }
+        // The server's encoding is UTF-8 (sqlx requires it), so text arrives valid.
+        Kind::Text => Canonical::text(hasher, bytes),
+        _ => match decode_field(kind, bytes)? {
+            Value::Int(n) => Canonical::int(hasher, n),
+            Value::Bool(b) => Canonical::bool(hasher, b),
+            Value::Timestamp(micros) => Canonical::timestamp(hasher, micros),
+            Value::Decimal(d) => Canonical::decimal(hasher, &d),
+            Value::Json(doc) => Canonical::json(hasher, &doc),
+            _ => return Err(format!("no canonical form for {kind:?}")),
+        },
+    }
+    Ok(())
 }
 
 /// Splits a binary COPY stream, arriving in chunks of any size, into rows.

@@ -8,7 +8,9 @@ use tokio::sync::mpsc;
 
 use crate::pg_binary::{self, RowSplitter};
 use crate::tables::TableSpec;
-use crate::value::{Digest, Kind, Value};
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::value::{Canonical, Digest, Kind, Value};
 use crate::{Collect, Feed, Sink, TransferError};
 
 /// COPY data sent per message.
@@ -37,6 +39,7 @@ pub(crate) async fn read_table(
         table.tenant_filter(tenants, uuid_literal)
     );
     let kinds: Vec<Kind> = table.columns.iter().map(|c| c.kind).collect();
+    let digest_only = matches!(sink, Sink::Digest);
     let mut rows = Collect::new(sink);
     let mut splitter = RowSplitter::default();
     let mut failure: Option<TransferError> = None;
@@ -49,6 +52,21 @@ pub(crate) async fn read_table(
         let pushed = splitter.push(
             &chunk,
             |fields| {
+                if digest_only {
+                    // Reading back only to compare: hash straight from the wire.
+                    let mut hasher = Xxh3::new();
+                    let fed = fields.iter().zip(&kinds).try_for_each(|(field, kind)| match field {
+                        None => {
+                            Canonical::null(&mut hasher);
+                            Ok(())
+                        }
+                        Some(bytes) => pg_binary::feed_field(*kind, bytes, &mut hasher),
+                    });
+                    if fed.is_ok() {
+                        rows.add_hash(hasher.digest128());
+                        return Ok(());
+                    }
+                }
                 rows.push(table, decode_row(table, &kinds, fields)?);
                 Ok(())
             },

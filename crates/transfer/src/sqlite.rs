@@ -1,74 +1,371 @@
 //! The SQLite side: rows read with their storage classes checked (a UUID is a 16-byte
 //! blob, a timestamp text or a Julian day, JSON valid text), written with prepared
 //! multi-row INSERTs in one transaction, with the triggers set aside meanwhile.
+//!
+//! The copy talks to SQLite through rusqlite on blocking threads: values are read in
+//! place, without the per-row allocations and thread hops of an async driver, which
+//! would otherwise cost more than everything else the copy does.
 
-use futures_util::TryStreamExt;
-use sea_orm::sqlx::sqlite::{SqliteArguments, SqliteRow, SqliteValueRef};
-use sea_orm::sqlx::{self, Decode, Row, Sqlite, SqliteConnection, TypeInfo, ValueRef};
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{Connection, OpenFlags, params_from_iter};
 use tokio::sync::mpsc;
 
 use crate::tables::TableSpec;
 use crate::time;
-use crate::value::{Digest, Kind, Value};
-use crate::{Collect, Feed, Sink, TransferError};
+use crate::value::{Digest, Kind, Value, row_hash};
+use crate::{Batch, Feed, IN_FLIGHT, ROWS_PER_BATCH, Sink, TransferError};
 
-/// SQLite binds at most 32,766 parameters per statement; rows per INSERT stay well below.
-const MAX_ROWS_PER_INSERT: usize = 200;
+/// Rows per INSERT statement (SQLite binds at most 32,766 parameters per statement).
+const MAX_ROWS_PER_INSERT: usize = 100;
 const MAX_PARAMS: usize = 32_000;
+/// How long to wait for another writer of the file.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A connection of the copy's own, shared with the blocking threads that use it.
+#[derive(Clone)]
+pub(crate) struct Sqlite {
+    conn: Arc<Mutex<Connection>>,
+    database: String,
+}
+
+/// What a blocking SQLite step failed with: a driver error, or a row that cannot be copied.
+enum Failure {
+    Driver(rusqlite::Error),
+    Copy(TransferError),
+}
+
+impl From<rusqlite::Error> for Failure {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::Driver(e)
+    }
+}
+
+impl Sqlite {
+    /// Opens the file at `path` (which must exist: it is a migrated database).
+    pub(crate) async fn open(path: &str, database: &str) -> Result<Self, TransferError> {
+        let owned = path.to_owned();
+        let opened = tokio::task::spawn_blocking(move || {
+            let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            let conn = Connection::open_with_flags(Path::new(&owned), flags)?;
+            conn.busy_timeout(BUSY_TIMEOUT)?;
+            conn.pragma_update(None, "foreign_keys", true)?;
+            Ok::<_, rusqlite::Error>(conn)
+        })
+        .await;
+        let conn = match opened {
+            Ok(Ok(conn)) => conn,
+            Ok(Err(e)) => return Err(driver_error(database, "opening the file", &e)),
+            Err(e) => return Err(driver_error(database, "opening the file", &e)),
+        };
+        Ok(Self { conn: Arc::new(Mutex::new(conn)), database: database.to_owned() })
+    }
+
+    /// Runs `step` on a blocking thread with the connection.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        doing: &str,
+        step: impl FnOnce(&Connection) -> Result<T, Failure> + Send + 'static,
+    ) -> Result<T, TransferError> {
+        let conn = Arc::clone(&self.conn);
+        let outcome = tokio::task::spawn_blocking(move || step(&lock(&conn))).await;
+        match outcome {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(Failure::Copy(e))) => Err(e),
+            Ok(Err(Failure::Driver(e))) => Err(driver_error(&self.database, doing, &e)),
+            Err(e) => Err(driver_error(&self.database, doing, &e)),
+        }
+    }
+
+    /// Streams the rows of `table` (of `tenants` only) to `sink`; returns their digest.
+    pub(crate) async fn read_table(
+        &self,
+        table: &TableSpec,
+        tenants: Option<&[uuid::Uuid]>,
+        sink: Sink<'_>,
+    ) -> Result<Digest, TransferError> {
+        let sql = format!(
+            "SELECT {} FROM {}{}",
+            table.column_list(),
+            table.name,
+            table.tenant_filter(tenants, uuid_literal)
+        );
+        let keep_rows = !matches!(sink, Sink::Digest);
+        let (sender, mut receiver) = mpsc::channel::<Batch>(IN_FLIGHT);
+        let spec = table.clone();
+        let doing = format!("reading {}", table.name);
+        let reading = self.blocking(&doing, move |conn| {
+            let mut statement = conn.prepare(&sql)?;
+            let mut rows = statement.query([])?;
+            let mut digest = Digest::default();
+            let mut batch = Vec::with_capacity(if keep_rows { ROWS_PER_BATCH } else { 0 });
+            while let Some(row) = rows.next()? {
+                let values = decode_row(&spec, row).map_err(Failure::Copy)?;
+                digest.add_hash(row_hash(&values));
+                if keep_rows {
+                    batch.push(values);
+                    if batch.len() >= ROWS_PER_BATCH {
+                        let full =
+                            std::mem::replace(&mut batch, Vec::with_capacity(ROWS_PER_BATCH));
+                        if sender.blocking_send(full).is_err() {
+                            return Err(Failure::Copy(TransferError::WriterStopped));
+                        }
+                    }
+                }
+            }
+            if !batch.is_empty() && sender.blocking_send(batch).is_err() {
+                return Err(Failure::Copy(TransferError::WriterStopped));
+            }
+            Ok(digest)
+        });
+        let relaying = async {
+            let mut sink = sink;
+            while let Some(batch) = receiver.recv().await {
+                match &mut sink {
+                    Sink::Digest => {}
+                    Sink::Feed(feed) => {
+                        feed.send(Feed::Rows(batch))
+                            .await
+                            .map_err(|_| TransferError::WriterStopped)?;
+                    }
+                    Sink::Keys(keys) => {
+                        keys.extend(
+                            batch.iter().map(|row| (table.describe_key(row), row_hash(row))),
+                        );
+                    }
+                }
+            }
+            Ok::<(), TransferError>(())
+        };
+        let (digest, relayed) = tokio::join!(reading, relaying);
+        relayed?;
+        digest
+    }
+
+    /// Writes the rows arriving on `feed` for `table` with prepared INSERTs, until its end;
+    /// returns the rows written and the source's digest (`None` when the reader stopped).
+    pub(crate) async fn write_table(
+        &self,
+        table: &TableSpec,
+        feed: &mut mpsc::Receiver<Feed>,
+        progress: &indicatif::ProgressBar,
+    ) -> Result<(u64, Option<Digest>), TransferError> {
+        let columns = table.columns.len();
+        let per_insert = (MAX_PARAMS / columns).clamp(1, MAX_ROWS_PER_INSERT);
+        let placeholders = format!("({})", vec!["?"; columns].join(", "));
+        let insert = |rows: usize| {
+            format!(
+                "INSERT INTO {} ({}) VALUES {}",
+                table.name,
+                table.column_list(),
+                vec![placeholders.as_str(); rows].join(", ")
+            )
+        };
+        let (full_insert, single_insert) = (insert(per_insert), insert(1));
+        let (sender, mut receiver) = mpsc::channel::<Batch>(IN_FLIGHT);
+        let doing = format!("writing {}", table.name);
+        let writing = self.blocking(&doing, move |conn| {
+            let mut full = conn.prepare_cached(&full_insert)?;
+            let mut single = conn.prepare_cached(&single_insert)?;
+            let mut pending: Vec<Vec<Value>> = Vec::new();
+            let mut written = 0u64;
+            while let Some(batch) = receiver.blocking_recv() {
+                pending.extend(batch);
+                let whole = pending.len() / per_insert * per_insert;
+                for chunk in pending[..whole].chunks(per_insert) {
+                    full.execute(params_from_iter(chunk.iter().flatten().map(to_sql)))?;
+                }
+                written += whole as u64;
+                pending.drain(..whole);
+            }
+            for row in &pending {
+                single.execute(params_from_iter(row.iter().map(to_sql)))?;
+            }
+            Ok(written + pending.len() as u64)
+        });
+        let feeding = async {
+            let sender = sender; // dropped when the table ends, which ends the writer's loop
+            while let Some(message) = feed.recv().await {
+                match message {
+                    Feed::Rows(rows) => {
+                        config::progress::advance(progress, rows.len() as u64);
+                        if sender.send(rows).await.is_err() {
+                            return None; // the writer failed: its error is the one to report
+                        }
+                    }
+                    Feed::End(digest) => return Some(digest),
+                }
+            }
+            None
+        };
+        let (written, digest) = tokio::join!(writing, feeding);
+        Ok((written?, digest))
+    }
+
+    /// Starts the copy's transaction: `BEGIN IMMEDIATE` to write (foreign keys checked at
+    /// commit, so rows may arrive in any order), a plain `BEGIN` to read one snapshot.
+    pub(crate) async fn begin(&self, write: bool) -> Result<(), TransferError> {
+        self.blocking("starting the transaction", move |conn| {
+            if write {
+                conn.execute_batch("BEGIN IMMEDIATE; PRAGMA defer_foreign_keys = ON;")?;
+            } else {
+                conn.execute_batch("BEGIN")?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Ends the transaction.
+    pub(crate) async fn end(&self, commit: bool) -> Result<(), TransferError> {
+        let doing = if commit { "committing" } else { "rolling back" };
+        self.blocking(doing, move |conn| {
+            conn.execute_batch(if commit { "COMMIT" } else { "ROLLBACK" })?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// `(child, parent)` for every foreign key.
+    pub(crate) async fn references(&self) -> Result<Vec<(String, String)>, TransferError> {
+        self.blocking("reading the foreign keys", |conn| {
+            let sql = "SELECT m.name, f.\"table\" FROM sqlite_master m, pragma_foreign_key_list(m.name) f \
+                       WHERE m.type = 'table'";
+            let mut statement = conn.prepare(sql)?;
+            let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+    }
+
+    /// The triggers on `tables`, as `(name, CREATE statement)`.
+    pub(crate) async fn triggers(
+        &self,
+        tables: &[&str],
+    ) -> Result<Vec<(String, String)>, TransferError> {
+        let tables: Vec<String> = tables.iter().map(|t| (*t).to_owned()).collect();
+        self.blocking("reading the triggers", move |conn| {
+            let sql = "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name";
+            let mut statement = conn.prepare(sql)?;
+            let rows = statement
+                .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get(2)?)))?;
+            let mut found = Vec::new();
+            for row in rows {
+                let (name, table, sql) = row?;
+                if tables.contains(&table) {
+                    found.push((name, sql));
+                }
+            }
+            Ok(found)
+        })
+        .await
+    }
+
+    /// Runs each statement in turn.
+    pub(crate) async fn execute_all(
+        &self,
+        doing: &str,
+        statements: &[String],
+    ) -> Result<(), TransferError> {
+        let statements = statements.to_vec();
+        self.blocking(doing, move |conn| {
+            for statement in &statements {
+                conn.execute_batch(statement)?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// The first row whose reference points nowhere, if any: `(table, its key, parent)`.
+    pub(crate) async fn first_orphan(
+        &self,
+        tables: &[TableSpec],
+    ) -> Result<Option<(String, String, String)>, TransferError> {
+        let tables = tables.to_vec();
+        self.blocking("checking the foreign keys", move |conn| {
+            let found = conn
+                .query_row(
+                    "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check LIMIT 1",
+                    [],
+                    |row| {
+                        Ok((
+                            row.get::<_, String>(0)?,
+                            row.get::<_, Option<i64>>(1)?,
+                            row.get::<_, String>(2)?,
+                        ))
+                    },
+                )
+                .map(Some)
+                .or_else(|e| match e {
+                    rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                    e => Err(e),
+                })?;
+            let Some((table, rowid, parent)) = found else { return Ok(None) };
+            let key = match (tables.iter().find(|t| t.name == table), rowid) {
+                (Some(spec), Some(rowid)) => describe_rowid(conn, spec, rowid),
+                _ => format!("rowid {}", rowid.unwrap_or(-1)),
+            };
+            Ok(Some((table, key, parent)))
+        })
+        .await
+    }
+
+    /// The number of rows of `table` that `filter` (a WHERE clause, or nothing) selects.
+    pub(crate) async fn count(
+        &self,
+        table: &TableSpec,
+        filter: &str,
+    ) -> Result<i64, TransferError> {
+        let sql = format!("SELECT count(*) FROM {}{filter}", table.name);
+        self.blocking(&format!("counting {}", table.name), move |conn| {
+            Ok(conn.query_row(&sql, [], |row| row.get(0))?)
+        })
+        .await
+    }
+}
+
+fn lock(conn: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+    // A panic on another thread cannot leave the connection half-used: rusqlite steps
+    // are whole calls.
+    conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn driver_error(database: &str, doing: &str, e: &dyn std::fmt::Display) -> TransferError {
+    TransferError::Database {
+        database: database.to_owned(),
+        doing: doing.to_owned(),
+        message: e.to_string(),
+    }
+}
 
 /// A UUID as an SQLite literal (a blob).
 pub(crate) fn uuid_literal(id: &uuid::Uuid) -> String {
     format!("X'{}'", id.simple())
 }
 
-/// Streams the rows of `table` (of `tenants` only) to `sink` in batches; returns their
-/// digest.
-pub(crate) async fn read_table(
-    conn: &mut SqliteConnection,
-    database: &str,
-    table: &TableSpec,
-    tenants: Option<&[uuid::Uuid]>,
-    sink: Sink<'_>,
-) -> Result<Digest, TransferError> {
-    let sql = format!(
-        "SELECT {} FROM {}{}",
-        table.column_list(),
-        table.name,
-        table.tenant_filter(tenants, uuid_literal)
-    );
-    let failed =
-        |e: sqlx::Error| crate::database_error(database, &format!("reading {}", table.name), e);
-    let mut collected = Collect::new(sink);
-    let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch(&mut *conn);
-    while let Some(row) = rows.try_next().await.map_err(failed)? {
-        collected.push(table, decode_row(table, &row)?);
-        if collected.full() {
-            collected.flush().await?;
-        }
-    }
-    drop(rows);
-    collected.finish().await
-}
-
-fn decode_row(table: &TableSpec, row: &SqliteRow) -> Result<Vec<Value>, TransferError> {
+fn decode_row(table: &TableSpec, row: &rusqlite::Row<'_>) -> Result<Vec<Value>, TransferError> {
     let mut values = Vec::with_capacity(table.columns.len());
     for (i, column) in table.columns.iter().enumerate() {
         let decoded = row
-            .try_get_raw(i)
+            .get_ref(i)
             .map_err(|e| e.to_string())
             .and_then(|raw| decode_value(column.kind, raw));
         match decoded {
             Ok(value) => values.push(value),
             Err(problem) => {
-                // Name the row by what can be read of its key.
-                let mut partial = values;
-                partial.resize(table.columns.len(), Value::Null);
-                for &k in &table.key {
-                    partial[k] = read_leniently(row, k, table.columns[k].kind);
-                }
+                let values: Vec<Value> = table
+                    .columns
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| read_leniently(row, i, c.kind))
+                    .collect();
                 return Err(TransferError::BadValue {
                     table: table.name,
-                    key: table.describe_key(&partial),
+                    key: table.describe_key(&values),
                     column: column.name,
                     problem,
                 });
@@ -79,81 +376,81 @@ fn decode_row(table: &TableSpec, row: &SqliteRow) -> Result<Vec<Value>, Transfer
 }
 
 /// Column `i` of `row` for a message: decoded when it can be, else as it is.
-fn read_leniently(row: &SqliteRow, i: usize, kind: Kind) -> Value {
-    let decoded =
-        row.try_get_raw(i).map_err(|e| e.to_string()).and_then(|raw| decode_value(kind, raw));
-    decoded
-        .or_else(|_| row.try_get_raw(i).map_err(|e| e.to_string()).and_then(lenient))
-        .unwrap_or(Value::Null)
+fn read_leniently(row: &rusqlite::Row<'_>, i: usize, kind: Kind) -> Value {
+    let Ok(raw) = row.get_ref(i) else { return Value::Null };
+    decode_value(kind, raw).unwrap_or_else(|_| match raw {
+        ValueRef::Blob(bytes) => Value::Text(format!(
+            "X'{}'",
+            bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+        )),
+        ValueRef::Text(text) => Value::Text(String::from_utf8_lossy(text).into_owned()),
+        ValueRef::Integer(n) => Value::Int(n),
+        ValueRef::Real(x) => Value::Text(x.to_string()),
+        ValueRef::Null => Value::Null,
+    })
 }
 
-/// A value that is not what it should be, shown as it is (hex for blobs).
-fn lenient(raw: SqliteValueRef<'_>) -> Result<Value, String> {
-    match raw.type_info().name() {
-        "BLOB" => {
-            let bytes = <&[u8] as Decode<Sqlite>>::decode(raw).map_err(|e| e.to_string())?;
-            Ok(Value::Text(format!(
-                "X'{}'",
-                bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
-            )))
-        }
-        _ => <String as Decode<Sqlite>>::decode(raw).map(Value::Text).map_err(|e| e.to_string()),
-    }
-}
-
-fn decode_value(kind: Kind, raw: SqliteValueRef<'_>) -> Result<Value, String> {
-    if raw.is_null() {
-        return Ok(Value::Null);
-    }
-    let storage = raw.type_info().name().to_owned();
-    let wrong = || format!("a {} value where {} was expected", storage, expected(kind));
-    let text = |raw| <&str as Decode<Sqlite>>::decode(raw).map_err(|e| e.to_string());
-    let integer = |raw| <i64 as Decode<Sqlite>>::decode(raw).map_err(|e| e.to_string());
-    Ok(match (kind, storage.as_str()) {
-        (Kind::Uuid, "BLOB") => {
-            let bytes = <&[u8] as Decode<Sqlite>>::decode(raw).map_err(|e| e.to_string())?;
-            Value::Uuid(bytes.try_into().map_err(|_| {
-                format!("a malformed UUID ({} bytes where 16 were expected)", bytes.len())
-            })?)
-        }
-        (Kind::Text, "TEXT") => Value::Text(text(raw)?.to_owned()),
-        (Kind::Int4, "INTEGER") => {
-            let n = integer(raw)?;
+fn decode_value(kind: Kind, raw: ValueRef<'_>) -> Result<Value, String> {
+    let text = |bytes: &[u8]| -> Result<String, String> {
+        String::from_utf8(bytes.to_vec()).map_err(|e| format!("text that is not UTF-8 ({e})"))
+    };
+    Ok(match (kind, raw) {
+        (_, ValueRef::Null) => Value::Null,
+        (Kind::Uuid, ValueRef::Blob(bytes)) => Value::Uuid(bytes.try_into().map_err(|_| {
+            format!("a malformed UUID ({} bytes where 16 were expected)", bytes.len())
+        })?),
+        (Kind::Text, ValueRef::Text(bytes)) => Value::Text(text(bytes)?),
+        (Kind::Int4, ValueRef::Integer(n)) => {
             i32::try_from(n).map_err(|_| format!("{n} does not fit a 32-bit integer"))?;
             Value::Int(n)
         }
-        (Kind::Int8, "INTEGER") => Value::Int(integer(raw)?),
-        (Kind::Bool, "INTEGER") => match integer(raw)? {
-            0 => Value::Bool(false),
-            1 => Value::Bool(true),
-            n => return Err(format!("{n} where a boolean (0 or 1) was expected")),
-        },
-        (Kind::Timestamp, "TEXT") => {
-            let text = text(raw)?;
+        (Kind::Int8, ValueRef::Integer(n)) => Value::Int(n),
+        (Kind::Bool, ValueRef::Integer(0)) => Value::Bool(false),
+        (Kind::Bool, ValueRef::Integer(1)) => Value::Bool(true),
+        (Kind::Bool, ValueRef::Integer(n)) => {
+            return Err(format!("{n} where a boolean (0 or 1) was expected"));
+        }
+        (Kind::Timestamp, ValueRef::Text(bytes)) => {
+            let text = std::str::from_utf8(bytes).map_err(|e| e.to_string())?;
             Value::Timestamp(
                 time::parse_sqlite_text(text)
                     .ok_or_else(|| format!("a malformed timestamp {text:?}"))?,
             )
         }
-        (Kind::Timestamp, "REAL" | "INTEGER") => {
-            let day = <f64 as Decode<Sqlite>>::decode(raw).map_err(|e| e.to_string())?;
-            Value::Timestamp(
-                time::from_julian_day(day)
-                    .ok_or_else(|| format!("a malformed Julian day {day}"))?,
-            )
-        }
-        (Kind::Decimal, "TEXT") => {
-            let text = text(raw)?;
+        (Kind::Timestamp, ValueRef::Real(day)) => Value::Timestamp(
+            time::from_julian_day(day).ok_or_else(|| format!("a malformed Julian day {day}"))?,
+        ),
+        (Kind::Timestamp, ValueRef::Integer(day)) => Value::Timestamp(
+            time::from_julian_day(day as f64)
+                .ok_or_else(|| format!("a malformed Julian day {day}"))?,
+        ),
+        (Kind::Decimal, ValueRef::Text(bytes)) => {
+            let text = std::str::from_utf8(bytes).map_err(|e| e.to_string())?;
             Value::Decimal(
                 text.trim().parse().map_err(|_| format!("a malformed decimal {text:?}"))?,
             )
         }
-        (Kind::Json, "TEXT") => {
-            let text = text(raw)?;
-            Value::Json(serde_json::from_str(text).map_err(|e| format!("invalid JSON ({e})"))?)
+        (Kind::Json, ValueRef::Text(bytes)) => {
+            Value::Json(serde_json::from_slice(bytes).map_err(|e| format!("invalid JSON ({e})"))?)
         }
-        _ => return Err(wrong()),
+        (kind, raw) => {
+            return Err(format!(
+                "a {} value where {} was expected",
+                storage_class(raw),
+                expected(kind)
+            ));
+        }
     })
+}
+
+fn storage_class(raw: ValueRef<'_>) -> &'static str {
+    match raw {
+        ValueRef::Null => "NULL",
+        ValueRef::Integer(_) => "INTEGER",
+        ValueRef::Real(_) => "REAL",
+        ValueRef::Text(_) => "TEXT",
+        ValueRef::Blob(_) => "BLOB",
+    }
 }
 
 fn expected(kind: Kind) -> &'static str {
@@ -168,172 +465,29 @@ fn expected(kind: Kind) -> &'static str {
     }
 }
 
-fn bind<'q>(
-    query: sqlx::query::Query<'q, Sqlite, SqliteArguments>,
-    value: &Value,
-) -> sqlx::query::Query<'q, Sqlite, SqliteArguments> {
+/// A value as SQLite stores it in this schema (borrowed where it can be).
+fn to_sql(value: &Value) -> ToSqlOutput<'_> {
+    use rusqlite::types::Value as V;
     match value {
-        Value::Null => query.bind(None::<String>),
-        Value::Uuid(bytes) => query.bind(bytes.to_vec()),
-        Value::Text(text) => query.bind(text.clone()),
-        Value::Int(n) => query.bind(*n),
-        Value::Bool(b) => query.bind(*b),
-        Value::Timestamp(micros) => query.bind(time::format_rfc3339(*micros)),
+        Value::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+        Value::Uuid(bytes) => ToSqlOutput::Borrowed(ValueRef::Blob(bytes)),
+        Value::Text(text) => ToSqlOutput::Borrowed(ValueRef::Text(text.as_bytes())),
+        Value::Int(n) => ToSqlOutput::Owned(V::Integer(*n)),
+        Value::Bool(b) => ToSqlOutput::Owned(V::Integer(i64::from(*b))),
+        Value::Timestamp(micros) => ToSqlOutput::Owned(V::Text(time::format_rfc3339(*micros))),
         // Kept at its scale: 12.50 stays "12.50", as the application writes it.
-        Value::Decimal(d) => query.bind(d.to_string()),
-        Value::Json(doc) => query.bind(doc.to_string()),
+        Value::Decimal(d) => ToSqlOutput::Owned(V::Text(d.to_string())),
+        Value::Json(doc) => ToSqlOutput::Owned(V::Text(doc.to_string())),
     }
-}
-
-/// Writes the rows arriving on `feed` for `table` with prepared INSERTs, until its end;
-/// returns the rows written and the source's digest.
-pub(crate) async fn write_table(
-    conn: &mut SqliteConnection,
-    table: &TableSpec,
-    feed: &mut mpsc::Receiver<Feed>,
-    progress: &indicatif::ProgressBar,
-) -> Result<(u64, Option<Digest>), sqlx::Error> {
-    let columns = table.columns.len();
-    let per_insert = (MAX_PARAMS / columns).clamp(1, MAX_ROWS_PER_INSERT);
-    let placeholders = format!("({})", vec!["?"; columns].join(", "));
-    let insert = |rows: usize| {
-        format!(
-            "INSERT INTO {} ({}) VALUES {}",
-            table.name,
-            table.column_list(),
-            vec![placeholders.as_str(); rows].join(", ")
-        )
-    };
-    let (full_insert, single_insert) = (insert(per_insert), insert(1));
-    let mut written = 0u64;
-    let mut pending: Vec<Vec<Value>> = Vec::new();
-    let mut source_digest = None;
-    while let Some(message) = feed.recv().await {
-        let rows = match message {
-            Feed::Rows(rows) => rows,
-            Feed::End(digest) => {
-                source_digest = Some(digest);
-                break;
-            }
-        };
-        config::progress::advance(progress, rows.len() as u64);
-        pending.extend(rows);
-        let whole = pending.len() / per_insert * per_insert;
-        for chunk in pending[..whole].chunks(per_insert) {
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(full_insert.as_str()));
-            for value in chunk.iter().flatten() {
-                query = bind(query, value);
-            }
-            query.execute(&mut *conn).await?;
-        }
-        written += whole as u64;
-        pending.drain(..whole);
-    }
-    for row in &pending {
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(single_insert.as_str()));
-        for value in row {
-            query = bind(query, value);
-        }
-        query.execute(&mut *conn).await?;
-    }
-    written += pending.len() as u64;
-    Ok((written, source_digest))
-}
-
-/// Starts the copy's transaction: `BEGIN IMMEDIATE` to write (foreign keys checked at
-/// commit, so rows may arrive in any order), a plain `BEGIN` to read one snapshot.
-pub(crate) async fn begin(conn: &mut SqliteConnection, write: bool) -> Result<(), sqlx::Error> {
-    if write {
-        sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *conn).await?;
-        sqlx::raw_sql("PRAGMA defer_foreign_keys = ON").execute(&mut *conn).await?;
-    } else {
-        sqlx::raw_sql("BEGIN").execute(&mut *conn).await?;
-    }
-    Ok(())
-}
-
-/// Ends the transaction.
-pub(crate) async fn end(conn: &mut SqliteConnection, commit: bool) -> Result<(), sqlx::Error> {
-    let end = if commit { "COMMIT" } else { "ROLLBACK" };
-    sqlx::raw_sql(sqlx::AssertSqlSafe(end)).execute(&mut *conn).await?;
-    Ok(())
-}
-
-/// `(child, parent)` for every foreign key.
-pub(crate) async fn references(
-    conn: &mut SqliteConnection,
-) -> Result<Vec<(String, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT m.name, f.\"table\" FROM sqlite_master m, pragma_foreign_key_list(m.name) f \
-         WHERE m.type = 'table'",
-    )
-    .fetch_all(&mut *conn)
-    .await
-}
-
-/// The triggers on `tables`, as `(name, CREATE statement)`.
-pub(crate) async fn triggers(
-    conn: &mut SqliteConnection,
-    tables: &[&str],
-) -> Result<Vec<(String, String)>, sqlx::Error> {
-    let all: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(all
-        .into_iter()
-        .filter(|(_, table, _)| tables.contains(&table.as_str()))
-        .map(|(name, _, sql)| (name, sql))
-        .collect())
-}
-
-/// Runs each statement in turn.
-pub(crate) async fn execute_all(
-    conn: &mut SqliteConnection,
-    statements: &[String],
-) -> Result<(), sqlx::Error> {
-    for statement in statements {
-        sqlx::raw_sql(sqlx::AssertSqlSafe(statement.as_str())).execute(&mut *conn).await?;
-    }
-    Ok(())
-}
-
-/// The first row whose reference points nowhere, if any: `(table, rowid, parent)`.
-pub(crate) async fn first_orphan(
-    conn: &mut SqliteConnection,
-) -> Result<Option<(String, i64, String)>, sqlx::Error> {
-    let row: Option<(String, Option<i64>, String)> =
-        sqlx::query_as("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check LIMIT 1")
-            .fetch_optional(&mut *conn)
-            .await?;
-    Ok(row.map(|(table, rowid, parent)| (table, rowid.unwrap_or(-1), parent)))
 }
 
 /// The key of the row `rowid` of `table`, described, for messages.
-pub(crate) async fn describe_rowid(
-    conn: &mut SqliteConnection,
-    table: &TableSpec,
-    rowid: i64,
-) -> String {
+fn describe_rowid(conn: &Connection, table: &TableSpec, rowid: i64) -> String {
     let sql = format!("SELECT {} FROM {} WHERE rowid = ?", table.column_list(), table.name);
-    match sqlx::query(sqlx::AssertSqlSafe(sql)).bind(rowid).fetch_optional(&mut *conn).await {
-        Ok(Some(row)) => {
-            let values: Vec<Value> = (0..table.columns.len())
-                .map(|i| read_leniently(&row, i, table.columns[i].kind))
-                .collect();
-            table.describe_key(&values)
-        }
-        _ => format!("rowid {rowid}"),
-    }
-}
-
-/// The number of rows of `table` that `filter` (a WHERE clause, or nothing) selects.
-pub(crate) async fn count(
-    conn: &mut SqliteConnection,
-    table: &TableSpec,
-    filter: &str,
-) -> Result<i64, sqlx::Error> {
-    let sql = format!("SELECT count(*) FROM {}{filter}", table.name);
-    sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(&mut *conn).await
+    let described = conn.query_row(&sql, [rowid], |row| {
+        let values: Vec<Value> =
+            table.columns.iter().enumerate().map(|(i, c)| read_leniently(row, i, c.kind)).collect();
+        Ok(table.describe_key(&values))
+    });
+    described.unwrap_or_else(|_| format!("rowid {rowid}"))
 }
