@@ -1,5 +1,7 @@
-//! `chatdb copy`: the data of one database (or some of its tenants) into another, verified
-//! before the target commits.
+//! `chatdb copy`, `export` and `import`: the data of one database (or some of its tenants)
+//! into another, directly or through files, verified before the target commits.
+
+use std::path::PathBuf;
 
 use clap::Args;
 use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
@@ -39,6 +41,88 @@ pub(crate) struct CopyArgs {
     /// Migrate the target up to the source's version first.
     #[arg(long)]
     migrate_target: bool,
+}
+
+/// `chatdb export`'s flags.
+#[derive(Args)]
+pub(crate) struct ExportArgs {
+    /// The directory to write (new, or empty): one JSON-lines file per table and manifest.json.
+    dir: PathBuf,
+    /// Export only this tenant, with everything that belongs to it (repeatable).
+    #[arg(long = "tenant", value_name = "ID")]
+    tenants: Vec<Uuid>,
+}
+
+/// `chatdb import`'s flags.
+#[derive(Args)]
+pub(crate) struct ImportArgs {
+    /// The directory `chatdb export` wrote.
+    dir: PathBuf,
+    /// Delete what the database holds of the exported scope first (backed up first).
+    #[arg(long)]
+    replace: bool,
+    /// Allow --replace where the data is real (staging, production).
+    #[arg(long, requires = "replace")]
+    force: bool,
+    /// Skip the backup --replace takes first.
+    #[arg(long, requires = "replace")]
+    no_backup: bool,
+    /// Migrate the database up to the export's version first.
+    #[arg(long)]
+    migrate_target: bool,
+}
+
+pub(crate) async fn export(
+    args: &ExportArgs,
+    config: &DatabaseConfig,
+    json: bool,
+) -> Result<(), Failure> {
+    let manifest = transfer::export(config, &args.dir, &args.tenants, !json).await?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&manifest).map_err(anyhow::Error::from)?);
+        return Ok(());
+    }
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED).set_header(["table", "rows", "hash", "file"]);
+    for t in &manifest.tables {
+        table.add_row(vec![
+            Cell::new(&t.table),
+            Cell::new(t.rows).set_alignment(CellAlignment::Right),
+            Cell::new(&t.hash),
+            Cell::new(&t.file),
+        ]);
+    }
+    println!("{table}");
+    let rows: u64 = manifest.tables.iter().map(|t| t.rows).sum();
+    println!(
+        "Exported {rows} rows of {} to {} ({} lists every file with its rows and hash)",
+        manifest.source,
+        args.dir.display(),
+        transfer::MANIFEST
+    );
+    Ok(())
+}
+
+pub(crate) async fn import(
+    args: &ImportArgs,
+    config: &DatabaseConfig,
+    json: bool,
+) -> Result<(), Failure> {
+    let options = CopyOptions {
+        replace: args.replace,
+        force: args.force,
+        no_backup: args.no_backup,
+        migrate_target: args.migrate_target,
+        progress: !json,
+        ..CopyOptions::default()
+    };
+    let report = transfer::import(config, &args.dir, &options).await?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report).map_err(anyhow::Error::from)?);
+    } else {
+        print(&report);
+    }
+    Ok(())
 }
 
 /// The configuration of each side: a flag's URL, else the configured database.

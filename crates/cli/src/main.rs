@@ -37,6 +37,8 @@ use migration::cli::{Destructive, MigrateCommand};
   chatdb tenants                         every tenant with its plan and row counts
   chatdb copy --from sqlite://data/chatdb-development.sqlite3 --to postgres://app@db/chatdb
   chatdb copy --from postgres://app@db/chatdb --to sqlite://debug.sqlite3 --tenant ID
+  chatdb export tenant-export/ --tenant ID  then, elsewhere: chatdb import tenant-export/
+  chatdb export tenant-export/ --tenant ID      then elsewhere: chatdb import tenant-export/
 
 Exit codes: 0 success, 1 failure (e.g. unreachable database), 2 usage or configuration error."
 )]
@@ -103,6 +105,18 @@ enum Command {
         target: every table is read back and compared with the source (row count and a hash \
         of the values) before it commits, and any failure leaves the target as it was.")]
     Copy(copy::CopyArgs),
+    /// Write the data (or some tenants') to a directory of JSON-lines files with a manifest.
+    #[command(long_about = "Write the data of the database, or of some tenants (--tenant), to a \
+        new directory: one JSON-lines file per table and manifest.json with the migrations \
+        applied and every table's row count and hash. For a database that cannot see the \
+        target (`chatdb import` there), and for a tenant's data export.")]
+    Export(copy::ExportArgs),
+    /// Load a directory `chatdb export` wrote, verified against its manifest.
+    #[command(long_about = "Load a directory `chatdb export` wrote into the database: the same \
+        checks as `chatdb copy` (same migrations, none of the rows already there unless \
+        --replace), every file checked against the manifest, one transaction, the database \
+        read back and compared before it commits.")]
+    Import(copy::ImportArgs),
     /// Fill the database with realistic, deterministic fake data (as the `seed` binary does).
     #[command(long_about = "Fill the database with realistic, deterministic fake data.\n\n\
         The same seed and sizes always give the same rows; the same seeding twice does \
@@ -204,6 +218,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             serve::run(&config, bind, cli.json).await
         }
         Command::Copy(_) => Ok(()),
+        Command::Export(args) => copy::export(&args, &config, cli.json).await,
+        Command::Import(args) => copy::import(&args, &config, cli.json).await,
         Command::Seed(args) => Ok(seed::cli::run(&args, &config, cli.json).await?),
         Command::Tenants => tenants::run(&config, cli.json).await,
         Command::Db { command } => database(command, &config, cli.json).await,

@@ -386,3 +386,97 @@ async fn a_copy_goes_through_pgbouncer_and_never_shows_a_password() {
     assert_eq!(run.code, 1, "{}", run.output());
     assert!(run.stderr.contains("--to") && !run.output().contains("s3cret-pw"), "{}", run.output());
 }
+
+#[tokio::test]
+async fn a_tenant_exported_to_files_is_imported_elsewhere_and_a_changed_file_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let source = TestDb::migrated(Backend::Postgres).await.expect("database");
+    seed(dir.path(), source.url());
+    let export_dir = dir.path().join("tenant-export");
+    let export_path = export_dir.to_str().expect("path");
+    let run = chatdb(
+        dir.path(),
+        &[("DATABASE_URL", source.url())],
+        &["--json", "export", export_path, "--tenant", SAMPLE_TENANT],
+    );
+    assert_eq!(run.code, 0, "{}", run.output());
+    let manifest: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON manifest");
+    assert_eq!(manifest["migrations"].as_array().map(Vec::len), Some(3));
+    assert!(
+        export_dir.join("manifest.json").is_file() && export_dir.join("messages.jsonl").is_file()
+    );
+
+    // Elsewhere: a local SQLite file without that tenant.
+    let local = TestDb::migrated(Backend::Sqlite).await.expect("database");
+    binary::execute(
+        local.url(),
+        &format!("DELETE FROM tenants WHERE id = X'{}'", SAMPLE_TENANT.replace('-', "")),
+    )
+    .await
+    .expect("make room");
+    let env = [("DATABASE_URL", local.url())];
+    let run = chatdb(dir.path(), &env, &["import", export_path]);
+    assert_eq!(run.code, 0, "{}", run.output());
+    let messages = |url: &str, literal: String| {
+        let url = url.to_owned();
+        async move {
+            count(&url, &format!("SELECT count(*) FROM messages WHERE tenant_id = {literal}")).await
+        }
+    };
+    assert_eq!(
+        messages(local.url(), format!("X'{}'", SAMPLE_TENANT.replace('-', ""))).await,
+        messages(source.url(), format!("'{SAMPLE_TENANT}'")).await
+    );
+
+    // A file changed after the export is refused, and the database stays as it was.
+    let file = export_dir.join("messages.jsonl");
+    let text = std::fs::read_to_string(&file).expect("read");
+    std::fs::write(&file, text.replacen("\"content\":\"", "\"content\":\"edited: ", 1))
+        .expect("edit");
+    let before = content(local.conn()).await;
+    let run = chatdb(dir.path(), &env, &["import", export_path, "--replace", "--no-backup"]);
+    assert_eq!(run.code, 2, "{}", run.output());
+    assert!(
+        run.stderr.contains("messages.jsonl") && run.stderr.contains("changed"),
+        "{}",
+        run.stderr
+    );
+    assert_same_content(&before, &content(local.conn()).await, "after the refused import");
+}
+
+#[tokio::test]
+async fn the_database_owner_can_copy_without_being_a_superuser() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let source = seeded_sqlite(dir.path()).await;
+    // A database owned by an ordinary role, migrated and copied into as that role.
+    let server = TestDb::migrated(Backend::Postgres).await.expect("database");
+    let suffix = uuid::Uuid::new_v4().simple().to_string();
+    let (role, database) = (format!("owner_{}", &suffix[..12]), format!("owned_{}", &suffix[..12]));
+    binary::execute(
+        server.url(),
+        &format!("CREATE ROLE {role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE"),
+    )
+    .await
+    .expect("role");
+    binary::execute(server.url(), &format!("CREATE DATABASE {database} OWNER {role}"))
+        .await
+        .expect("db");
+    let mut owned = url::Url::parse(server.url()).expect("URL");
+    owned.set_username(&role).expect("user");
+    owned.set_path(&database);
+    let owned = owned.to_string();
+    let up = chatdb(dir.path(), &[("DATABASE_URL", &owned)], &["migrate", "up"]);
+    assert_eq!(up.code, 0, "{}", up.output());
+
+    let run = copy(dir.path(), source.url(), &owned, &[]);
+    assert_eq!(run.code, 0, "{}", run.output());
+    let validate = chatdb(dir.path(), &[("DATABASE_URL", &owned)], &["migrate", "validate"]);
+    assert_eq!(validate.code, 0, "{}", validate.output());
+    let target = sea_orm::Database::connect(owned.as_str()).await.expect("connect");
+    assert_same_content(&content(source.conn()).await, &content(&target).await, "as the owner");
+    drop(target);
+    binary::execute(server.url(), &format!("DROP DATABASE {database} WITH (FORCE)"))
+        .await
+        .expect("drop");
+    binary::execute(server.url(), &format!("DROP ROLE {role}")).await.expect("drop role");
+}

@@ -174,9 +174,10 @@ impl Conn {
         }
     }
 
-    /// Sets aside what slows loading down — on PostgreSQL, when `bare`, every key, index
-    /// and foreign key of `tables`, and the triggers that fire on insert; on SQLite the
-    /// triggers — and returns the statements that put it back.
+    /// Sets aside what slows loading down and returns the statements that put it back: on
+    /// PostgreSQL, when `bare` (the tables were emptied), every key, index and foreign key
+    /// of `tables`, and the triggers that fire on insert; on SQLite the triggers and, when
+    /// `bare`, the indexes a CREATE INDEX can build again.
     pub(crate) async fn set_aside(
         &mut self,
         tables: &[&str],
@@ -202,11 +203,19 @@ impl Conn {
                 Ok(restore)
             }
             Driver::Sqlite(file) => {
-                let triggers = file.triggers(tables).await?;
-                let drop: Vec<String> =
-                    triggers.iter().map(|(name, _)| format!("DROP TRIGGER {name}")).collect();
-                file.execute_all("setting the triggers aside for the load", &drop).await?;
-                Ok(triggers.into_iter().map(|(_, sql)| sql).collect())
+                let mut objects = Vec::new();
+                for (kind, wanted) in [("trigger", true), ("index", bare)] {
+                    if wanted {
+                        let found = file.objects(kind, tables).await?;
+                        objects.extend(found.into_iter().map(|(name, sql)| (kind, name, sql)));
+                    }
+                }
+                let drop: Vec<String> = objects
+                    .iter()
+                    .map(|(kind, name, _)| format!("DROP {} {name}", kind.to_uppercase()))
+                    .collect();
+                file.execute_all("setting indexes and triggers aside for the load", &drop).await?;
+                Ok(objects.into_iter().map(|(_, _, sql)| sql).collect())
             }
         }
     }

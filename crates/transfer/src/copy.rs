@@ -79,8 +79,27 @@ pub struct CopyReport {
     pub rows_per_second: f64,
 }
 
+impl CopyReport {
+    pub(crate) fn new(source: &str, target: &str, tenants: &[Uuid]) -> Self {
+        Self {
+            source: source.to_owned(),
+            target: target.to_owned(),
+            tenants: tenants.to_vec(),
+            replaced: None,
+            backup: None,
+            bare_load: false,
+            already_copied: false,
+            moved: false,
+            tables: Vec::new(),
+            rows: 0,
+            seconds: 0.0,
+            rows_per_second: 0.0,
+        }
+    }
+}
+
 /// What the target holds of the rows a copy would bring.
-enum Occupancy {
+pub(crate) enum Occupancy {
     Empty,
     /// Only the rows the migrations inserted (V1's admin, V3's samples).
     MigrationsOwn(String),
@@ -108,7 +127,8 @@ pub async fn copy(
             problem: format!("{} is also the source; name another database", target.name),
         });
     }
-    versions::check(&source, &target, options.migrate_target).await?;
+    let applied = versions::applied_to(&source).await?;
+    versions::check(&applied, &source.name, &target, options.migrate_target).await?;
     let tenants = (!options.tenants.is_empty()).then(|| options.tenants.clone());
     let scope = tenants.as_deref();
 
@@ -120,20 +140,7 @@ pub async fn copy(
 
     dst.begin(false).await?;
     let occupancy = occupancy(&mut dst, &tables, scope).await?;
-    let mut report = CopyReport {
-        source: source.name.clone(),
-        target: target.name.clone(),
-        tenants: options.tenants.clone(),
-        replaced: None,
-        backup: None,
-        bare_load: false,
-        already_copied: false,
-        moved: false,
-        tables: Vec::new(),
-        rows: 0,
-        seconds: 0.0,
-        rows_per_second: 0.0,
-    };
+    let mut report = CopyReport::new(&source.name, &target.name, &options.tenants);
     if let (Occupancy::Data(_), true) = (&occupancy, options.move_tenants && !options.replace) {
         // A move that stopped after the target committed: finish it if the copy is whole.
         if let Some(copied) = same_rows(&mut src, &mut dst, &tables, scope).await? {
@@ -149,7 +156,43 @@ pub async fn copy(
         }
     }
     dst.end(false).await?;
-    match &occupancy {
+    let mut report = deliver(
+        &target,
+        dst,
+        Origin::Database(src),
+        &tables,
+        scope,
+        &expected,
+        &occupancy,
+        options,
+        report,
+    )
+    .await?;
+    report.seconds = started.elapsed().as_secs_f64();
+    report.rows_per_second = report.rows as f64 / report.seconds.max(1e-9);
+    if options.move_tenants {
+        remove_from_source(&source, &tables, scope, &report.tables).await?;
+        report.moved = true;
+    }
+    Ok(report)
+}
+
+/// Into the target, in one transaction: refuses or replaces what it holds of the scope,
+/// loads every table from `origin`, verifies, commits. Fills in `report`.
+#[allow(clippy::too_many_arguments, reason = "one step of two callers, each argument distinct")]
+pub(crate) async fn deliver(
+    target: &Side,
+    mut dst: Conn,
+    origin: Origin,
+    tables: &[TableSpec],
+    scope: Option<&[Uuid]>,
+    expected: &[u64],
+    occupancy: &Occupancy,
+    options: &CopyOptions,
+    mut report: CopyReport,
+) -> Result<CopyReport, TransferError> {
+    let started = Instant::now();
+    match occupancy {
         Occupancy::Data(holds) if !options.replace => {
             return Err(TransferError::TargetNotEmpty {
                 target: target.name.clone(),
@@ -163,7 +206,7 @@ pub async fn copy(
         }
         Occupancy::Data(holds) => {
             drop(dst); // the guard and the backup need the target's only connection
-            report.backup = guard_and_back_up(&target, options, holds).await?;
+            report.backup = guard_and_back_up(target, options, holds).await?;
             report.replaced = Some(holds.clone());
             dst = target.conn().await?;
         }
@@ -177,9 +220,9 @@ pub async fn copy(
     }
 
     dst.begin(true).await?;
-    let (src_back, outcome) =
-        load_and_verify(src, &mut dst, &tables, scope, &expected, options, &mut report).await;
-    if let Some(mut src) = src_back {
+    let (origin_back, outcome) =
+        load_and_verify(origin, &mut dst, tables, scope, expected, options, &mut report).await;
+    if let Some(Origin::Database(mut src)) = origin_back {
         let _ = src.end(false).await;
     }
     if let Err(e) = outcome {
@@ -190,17 +233,12 @@ pub async fn copy(
     report.rows = report.tables.iter().map(|t| t.rows).sum();
     report.seconds = started.elapsed().as_secs_f64();
     report.rows_per_second = report.rows as f64 / report.seconds.max(1e-9);
-    drop(dst);
-    if options.move_tenants {
-        remove_from_source(&source, &tables, scope, &report.tables).await?;
-        report.moved = true;
-    }
     Ok(report)
 }
 
 /// The tenants named exist in the source; returns each table's row count, for progress.
 /// (References that point nowhere are found in the target, before it commits.)
-async fn source_checks(
+pub(crate) async fn source_checks(
     src: &mut Conn,
     tables: &[TableSpec],
     scope: Option<&[Uuid]>,
@@ -232,7 +270,7 @@ fn tenants_table(tables: &[TableSpec]) -> Result<&TableSpec, TransferError> {
 }
 
 /// What the target already holds of what the copy brings.
-async fn occupancy(
+pub(crate) async fn occupancy(
     dst: &mut Conn,
     tables: &[TableSpec],
     scope: Option<&[Uuid]>,
@@ -295,14 +333,20 @@ async fn guard_and_back_up(
     Ok(Some(backup.path.display().to_string()))
 }
 
-/// The source connection back (when the reader gave it back) and how the load went.
-type Loaded = (Option<Conn>, Result<(), TransferError>);
+/// Where rows come from: a database (its connection, in one snapshot) or an export.
+pub(crate) enum Origin {
+    Database(Conn),
+    Files(crate::files::ExportDir),
+}
+
+/// The origin back (when the reader gave it back) and how the load went.
+type Loaded = (Option<Origin>, Result<(), TransferError>);
 
 /// Inside the target's transaction: clears the scope, loads every table while the source
 /// is read, builds back what was set aside, checks references, and compares digests.
 /// Gives the source connection back (still in its snapshot) when the reader finished.
 async fn load_and_verify(
-    source: Conn,
+    source: Origin,
     dst: &mut Conn,
     tables: &[TableSpec],
     scope: Option<&[Uuid]>,
@@ -314,7 +358,7 @@ async fn load_and_verify(
     if let Err(e) = clear(dst, tables, scope).await {
         return (Some(source), Err(e));
     }
-    let bare = scope.is_none() && dst.is_postgres();
+    let bare = scope.is_none();
     report.bare_load = bare;
     let restore = match dst.set_aside(&names, bare).await {
         Ok(restore) => restore,
@@ -403,15 +447,21 @@ async fn clear(
     dst.execute_all("emptying the target's tables", &statements).await
 }
 
-/// Reads every table in order into the writer's feed; gives the connection back.
+/// Reads every table in order into the writer's feed; gives the origin back.
 async fn read_all(
-    mut src: Conn,
+    mut src: Origin,
     tables: Arc<Vec<TableSpec>>,
     scope: Option<Vec<Uuid>>,
     sender: mpsc::Sender<Feed>,
-) -> Result<Conn, (Option<Conn>, TransferError)> {
+) -> Result<Origin, (Option<Origin>, TransferError)> {
     for table in tables.iter() {
-        let digest = match src.read_table(table, scope.as_deref(), Sink::Feed(&sender)).await {
+        let read = match &mut src {
+            Origin::Database(conn) => {
+                conn.read_table(table, scope.as_deref(), Sink::Feed(&sender)).await
+            }
+            Origin::Files(dir) => dir.read_table(table, &sender).await,
+        };
+        let digest = match read {
             Ok(digest) => digest,
             Err(e) => return Err((Some(src), e)),
         };
@@ -424,7 +474,7 @@ async fn read_all(
 
 /// Reads the target back table by table and compares with what was read from the source.
 async fn verify(
-    src: &mut Conn,
+    src: &mut Origin,
     dst: &mut Conn,
     tables: &[TableSpec],
     scope: Option<&[Uuid]>,
@@ -434,7 +484,10 @@ async fn verify(
     for (table, source_digest) in tables.iter().zip(source_digests) {
         let target_digest = dst.read_table(table, scope, Sink::Digest).await?;
         if target_digest != *source_digest {
-            let first = first_difference(src, dst, table, scope).await;
+            let first = match src {
+                Origin::Database(src) => first_difference(src, dst, table, scope).await,
+                Origin::Files(_) => None,
+            };
             return Err(mismatch(table, source_digest, &target_digest, first));
         }
         report.tables.push(table_report(table, source_digest, &target_digest));

@@ -13,6 +13,7 @@
 mod conn;
 mod copy;
 mod error;
+mod files;
 mod pg_binary;
 mod postgres;
 mod sqlite;
@@ -25,6 +26,7 @@ use tokio::sync::mpsc;
 
 pub use copy::{CopyOptions, CopyReport, TableReport, copy};
 pub use error::TransferError;
+pub use files::{MANIFEST, Manifest, TableFile, export, import};
 use tables::TableSpec;
 use value::{Digest, Value, row_hash};
 

@@ -189,7 +189,10 @@ pub(crate) async fn begin(
     // A copy is one long transaction; the application's statement timeout is not for it.
     sqlx::raw_sql("SET LOCAL statement_timeout = 0").execute(&mut *conn).await?;
     if !read_only {
-        sqlx::raw_sql("SET LOCAL maintenance_work_mem = '256MB'").execute(&mut *conn).await?;
+        // Index builds are the copy's longest steps; a table the application holds should
+        // fail the copy within a bounded time rather than queue its traffic behind it.
+        let settings = "SET LOCAL maintenance_work_mem = '256MB'; SET LOCAL lock_timeout = '30s'";
+        sqlx::raw_sql(settings).execute(&mut *conn).await?;
     }
     Ok(())
 }

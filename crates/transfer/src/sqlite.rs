@@ -241,17 +241,22 @@ impl Sqlite {
         .await
     }
 
-    /// The triggers on `tables`, as `(name, CREATE statement)`.
-    pub(crate) async fn triggers(
+    /// The objects of `kind` (`trigger`, `index`) on `tables` that their CREATE statement
+    /// can build again, as `(name, CREATE statement)`; indexes behind a table's own keys
+    /// (which have none) stay.
+    pub(crate) async fn objects(
         &self,
+        kind: &'static str,
         tables: &[&str],
     ) -> Result<Vec<(String, String)>, TransferError> {
         let tables: Vec<String> = tables.iter().map(|t| (*t).to_owned()).collect();
-        self.blocking("reading the triggers", move |conn| {
-            let sql = "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name";
+        self.blocking(&format!("reading the {kind}es"), move |conn| {
+            let sql = "SELECT name, tbl_name, sql FROM sqlite_master \
+                       WHERE type = ?1 AND sql IS NOT NULL ORDER BY name";
             let mut statement = conn.prepare(sql)?;
-            let rows = statement
-                .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get(2)?)))?;
+            let rows = statement.query_map([kind], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get(2)?))
+            })?;
             let mut found = Vec::new();
             for row in rows {
                 let (name, table, sql) = row?;

@@ -18,6 +18,11 @@ async fn history(side: &Side) -> Result<History, TransferError> {
     Ok(history)
 }
 
+/// The migrations applied to `side`, oldest first (those this build does not know too).
+pub(crate) async fn applied_to(side: &Side) -> Result<Vec<String>, TransferError> {
+    Ok(applied(&history(side).await?))
+}
+
 fn applied(history: &History) -> Vec<String> {
     history
         .entries
@@ -27,14 +32,17 @@ fn applied(history: &History) -> Vec<String> {
         .collect()
 }
 
-/// Refuses unless both sides have the same migrations applied; with `migrate_target`, a
-/// target behind the source is migrated up to the source's version first.
+/// Refuses unless the target has the migrations the source (`ours`, named `source_db`) has
+/// applied; with `migrate_target`, a target behind is migrated up to the source's version
+/// first.
 pub(crate) async fn check(
-    source: &Side,
+    ours: &[String],
+    source_db: &str,
     target: &Side,
     migrate_target: bool,
 ) -> Result<(), TransferError> {
-    let (ours, theirs) = (applied(&history(source).await?), applied(&history(target).await?));
+    let ours = ours.to_vec();
+    let theirs = applied(&history(target).await?);
     if ours == theirs && !ours.is_empty() {
         return Ok(());
     }
@@ -65,7 +73,7 @@ pub(crate) async fn check(
         "migrate both to the same version (`chatdb migrate up` with the newest release on each) and copy again".to_owned()
     };
     Err(TransferError::Versions {
-        source_db: source.name.clone(),
+        source_db: source_db.to_owned(),
         source_version: newest(&ours),
         target_db: target.name.clone(),
         target_version: newest(&theirs),
