@@ -154,6 +154,9 @@ async fn a_prototype_moves_to_postgres_and_back_with_every_value_intact() {
         &content(debug_copy.conn()).await,
         "SQLite → PostgreSQL → SQLite",
     );
+    let env = [("DATABASE_URL", debug_copy.url())];
+    let validate = chatdb(dir.path(), &env, &["migrate", "validate"]);
+    assert_eq!(validate.code, 0, "indexes and triggers are all back: {}", validate.output());
 }
 
 #[tokio::test]
