@@ -11,6 +11,6 @@ pub const ADMIN_USER: Uuid = Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_000
 /// database holding only these holds no data of its own (`chatdb copy` replaces them).
 pub fn migrations_own_tenants() -> Vec<Uuid> {
     let mut tenants = vec![ADMIN_TENANT];
-    tenants.extend((1..=3).map(|n| crate::m20240301_000001_sample_data::uuid_of_sample_tenant(n)));
+    tenants.extend((1..=3).map(crate::m20240301_000001_sample_data::uuid_of_sample_tenant));
     tenants
 }

@@ -234,8 +234,7 @@ impl RowSplitter {
             self.header_seen = true;
         }
         let mut fields: Vec<Option<&[u8]>> = Vec::with_capacity(32);
-        loop {
-            let Some(count) = self.buffer.get(at..at + 2) else { break };
+        while let Some(count) = self.buffer.get(at..at + 2) {
             let count = i16::from_be_bytes([count[0], count[1]]);
             if count < 0 {
                 self.done = true;
@@ -281,6 +280,7 @@ impl RowSplitter {
 }
 
 #[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "a test fails loudly on anything unexpected")]
 mod tests {
     use super::*;
 

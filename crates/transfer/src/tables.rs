@@ -121,6 +121,7 @@ pub(crate) fn parents_first(
 }
 
 #[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "a test fails loudly on anything unexpected")]
 mod tests {
     use super::*;
 

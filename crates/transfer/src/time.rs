@@ -102,6 +102,7 @@ pub fn format_rfc3339(micros: i64) -> String {
 }
 
 #[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "a test fails loudly on anything unexpected")]
 mod tests {
     use super::*;
 

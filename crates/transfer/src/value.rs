@@ -239,6 +239,7 @@ pub fn row_hash(row: &[Value]) -> u128 {
 }
 
 #[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "a test fails loudly on anything unexpected")]
 mod tests {
     use super::*;
 
