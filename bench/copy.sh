@@ -22,15 +22,6 @@ cargo build --release -q -p cli -p migration -p seed
 chatdb=target/release/chatdb
 export APP_ENV=development ADMIN_PASSWORD=bench-admin-password
 
-settle() {
-    psql -X -q "$admin_url" -c "CHECKPOINT" >/dev/null
-    for _ in $(seq 1 120); do
-        busy=$(psql -X -At "$admin_url" -c "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")
-        [ "$busy" = 0 ] && return
-        sleep 0.5
-    done
-}
-
 # A migrated database $1 with every table emptied (the migrations' own rows too).
 empty_db() {
     fresh_db "$1"

@@ -44,3 +44,12 @@ fresh_db() {
 }
 now_ms() { date +%s%3N; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# Same starting line for every timed run: dirty pages written, no autovacuum at work.
+settle() {
+    psql -X -q "$admin_url" -c "CHECKPOINT" >/dev/null
+    for _ in $(seq 1 120); do
+        busy=$(psql -X -At "$admin_url" -c "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")
+        [ "$busy" = 0 ] && return
+        sleep 0.5
+    done
+}

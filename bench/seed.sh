@@ -18,16 +18,6 @@ export APP_ENV=development ADMIN_PASSWORD=bench-admin-password
 tables="tenants users customers tags conversations conversation_tags customer_tags messages
         file_attachments user_sessions notification_settings subscriptions audit_logs performance_metrics"
 
-# Same starting line for every timed run: dirty pages written, no autovacuum at work.
-settle() {
-    psql -X -q "$admin_url" -c "CHECKPOINT" >/dev/null
-    for _ in $(seq 1 120); do
-        busy=$(psql -X -At "$admin_url" -c "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")
-        [ "$busy" = 0 ] && return
-        sleep 0.5
-    done
-}
-
 migrated_db() {
     fresh_db "$1"
     DATABASE_URL=$(db_url "$1") target/release/migration up >/dev/null 2>&1

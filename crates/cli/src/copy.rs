@@ -28,6 +28,13 @@ pub(crate) struct CopyArgs {
     /// Then delete the tenants from the source (after the target committed them).
     #[arg(long = "move", requires = "tenants")]
     move_tenants: bool,
+    #[command(flatten)]
+    into: IntoTarget,
+}
+
+/// How `copy` and `import` treat the database they write into.
+#[derive(Args)]
+pub(crate) struct IntoTarget {
     /// Delete what the target holds of the copied scope first (backed up first).
     #[arg(long)]
     replace: bool,
@@ -41,6 +48,20 @@ pub(crate) struct CopyArgs {
     /// Migrate the target up to the source's version first.
     #[arg(long)]
     migrate_target: bool,
+}
+
+impl IntoTarget {
+    fn options(&self, tenants: &[Uuid], move_tenants: bool, json: bool) -> CopyOptions {
+        CopyOptions {
+            tenants: tenants.to_vec(),
+            replace: self.replace,
+            force: self.force,
+            no_backup: self.no_backup,
+            migrate_target: self.migrate_target,
+            move_tenants,
+            progress: !json,
+        }
+    }
 }
 
 /// `chatdb export`'s flags.
@@ -58,18 +79,8 @@ pub(crate) struct ExportArgs {
 pub(crate) struct ImportArgs {
     /// The directory `chatdb export` wrote.
     dir: PathBuf,
-    /// Delete what the database holds of the exported scope first (backed up first).
-    #[arg(long)]
-    replace: bool,
-    /// Allow --replace where the data is real (staging, production).
-    #[arg(long, requires = "replace")]
-    force: bool,
-    /// Skip the backup --replace takes first.
-    #[arg(long, requires = "replace")]
-    no_backup: bool,
-    /// Migrate the database up to the export's version first.
-    #[arg(long)]
-    migrate_target: bool,
+    #[command(flatten)]
+    into: IntoTarget,
 }
 
 pub(crate) async fn export(
@@ -108,14 +119,7 @@ pub(crate) async fn import(
     config: &DatabaseConfig,
     json: bool,
 ) -> Result<(), Failure> {
-    let options = CopyOptions {
-        replace: args.replace,
-        force: args.force,
-        no_backup: args.no_backup,
-        migrate_target: args.migrate_target,
-        progress: !json,
-        ..CopyOptions::default()
-    };
+    let options = args.into.options(&[], false, json);
     let report = transfer::import(config, &args.dir, &options).await?;
     if json {
         println!("{}", serde_json::to_string_pretty(&report).map_err(anyhow::Error::from)?);
@@ -145,15 +149,7 @@ pub(crate) async fn run(args: &CopyArgs, env: &Env, json: bool) -> Result<(), Fa
     }
     let source = side(env, "--from", args.from.as_deref())?;
     let target = side(env, "--to", args.to.as_deref())?;
-    let options = CopyOptions {
-        tenants: args.tenants.clone(),
-        replace: args.replace,
-        force: args.force,
-        no_backup: args.no_backup,
-        migrate_target: args.migrate_target,
-        move_tenants: args.move_tenants,
-        progress: !json,
-    };
+    let options = args.into.options(&args.tenants, args.move_tenants, json);
     let report = transfer::copy(&source, &target, &options).await?;
     if json {
         println!("{}", serde_json::to_string_pretty(&report).map_err(anyhow::Error::from)?);

@@ -156,18 +156,9 @@ pub async fn copy(
         }
     }
     dst.end(false).await?;
-    let mut report = deliver(
-        &target,
-        dst,
-        Origin::Database(src),
-        &tables,
-        scope,
-        &expected,
-        &occupancy,
-        options,
-        report,
-    )
-    .await?;
+    let plan = Scope { tables: &tables, tenants: scope, expected: &expected };
+    let origin = Origin::Database(src);
+    let mut report = deliver(&target, dst, origin, &plan, &occupancy, options, report).await?;
     report.seconds = started.elapsed().as_secs_f64();
     report.rows_per_second = report.rows as f64 / report.seconds.max(1e-9);
     if options.move_tenants {
@@ -177,21 +168,28 @@ pub async fn copy(
     Ok(report)
 }
 
+/// What a copy brings: its tables (parents first), the tenants (all when `None`), and the
+/// rows expected of each table.
+#[derive(Clone, Copy)]
+pub(crate) struct Scope<'a> {
+    pub(crate) tables: &'a [TableSpec],
+    pub(crate) tenants: Option<&'a [Uuid]>,
+    pub(crate) expected: &'a [u64],
+}
+
 /// Into the target, in one transaction: refuses or replaces what it holds of the scope,
 /// loads every table from `origin`, verifies, commits. Fills in `report`.
-#[allow(clippy::too_many_arguments, reason = "one step of two callers, each argument distinct")]
 pub(crate) async fn deliver(
     target: &Side,
     mut dst: Conn,
     origin: Origin,
-    tables: &[TableSpec],
-    scope: Option<&[Uuid]>,
-    expected: &[u64],
+    scope: &Scope<'_>,
     occupancy: &Occupancy,
     options: &CopyOptions,
     mut report: CopyReport,
 ) -> Result<CopyReport, TransferError> {
     let started = Instant::now();
+    let Scope { tables, tenants: scope, expected } = *scope;
     match occupancy {
         Occupancy::Data(holds) if !options.replace => {
             return Err(TransferError::TargetNotEmpty {

@@ -17,7 +17,9 @@ use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use crate::conn::Side;
-use crate::copy::{CopyOptions, CopyReport, Occupancy, Origin, deliver, occupancy, source_checks};
+use crate::copy::{
+    CopyOptions, CopyReport, Occupancy, Origin, Scope, deliver, occupancy, source_checks,
+};
 use crate::tables::{self, TableSpec};
 use crate::value::{Digest, Kind, Value, row_hash};
 use crate::{Batch, Feed, IN_FLIGHT, ROWS_PER_BATCH, Sink, TransferError, time, versions};
@@ -338,16 +340,6 @@ pub async fn import(
     let occupancy: Occupancy = occupancy(&mut dst, &tables, scope).await?;
     dst.end(false).await?;
     let report = CopyReport::new(&source_name, &target.name, &tenants);
-    deliver(
-        &target,
-        dst,
-        Origin::Files(export),
-        &tables,
-        scope,
-        &expected,
-        &occupancy,
-        options,
-        report,
-    )
-    .await
+    let plan = Scope { tables: &tables, tenants: scope, expected: &expected };
+    deliver(&target, dst, Origin::Files(export), &plan, &occupancy, options, report).await
 }
