@@ -403,7 +403,11 @@ async fn load_and_verify(
         Ok(Err((back, e))) => return (back, Err(e)),
         Err(join) => return (None, Err(reader_died(report, join))),
     };
-    progress.note("Building keys, indexes and foreign keys, then verifying");
+    progress.note(if bare {
+        "Building keys, indexes and foreign keys, then verifying"
+    } else {
+        "Verifying"
+    });
     let checked = async {
         dst.execute_all("building keys, indexes and foreign keys again (a failure here is a reference the source breaks)", &restore).await?;
         if let Some((table, key, parent)) = dst.first_orphan(tables).await? {
