@@ -483,3 +483,41 @@ async fn the_database_owner_can_copy_without_being_a_superuser() {
         .expect("drop");
     binary::execute(server.url(), &format!("DROP ROLE {role}")).await.expect("drop role");
 }
+
+#[tokio::test]
+async fn a_copy_into_sqlite_killed_halfway_leaves_the_file_as_it_was() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let source = TestDb::migrated(Backend::Postgres).await.expect("database");
+    let args = ["seed", "--tenants", "1", "--conversations", "200", "--messages", "60000"];
+    let run = chatdb(dir.path(), &[("DATABASE_URL", source.url())], &args);
+    assert_eq!(run.code, 0, "{}", run.output());
+    let target = TestDb::migrated(Backend::Sqlite).await.expect("database");
+    let before = content(target.conn()).await;
+    let file =
+        target.url().trim_start_matches("sqlite://").split('?').next().expect("path").to_owned();
+    let journal =
+        |suffix: &str| std::fs::metadata(format!("{file}{suffix}")).map_or(0, |m| m.len());
+
+    let args = ["copy", "--from", source.url(), "--to", target.url()];
+    let mut child =
+        binary::spawn(env!("CARGO_BIN_EXE_chatdb"), dir.path(), &[], &args).expect("start");
+    let mut seen = false;
+    for _ in 0..800 {
+        // Rows are being written: the transaction's journal grows.
+        if journal("-wal") + journal("-journal") > 1 << 20 {
+            seen = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    child.kill().expect("kill -9");
+    let _ = child.wait();
+    assert!(seen, "the copy was writing");
+    assert_same_content(
+        &before,
+        &content(&target.reconnect().await.expect("reopen")).await,
+        "after kill -9",
+    );
+    let run = copy(dir.path(), source.url(), target.url(), &[]);
+    assert_eq!(run.code, 0, "and the copy can simply run again: {}", run.output());
+}

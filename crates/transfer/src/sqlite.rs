@@ -53,9 +53,6 @@ impl Sqlite {
             let conn = Connection::open_with_flags(Path::new(&owned), flags)?;
             conn.busy_timeout(BUSY_TIMEOUT)?;
             conn.pragma_update(None, "foreign_keys", true)?;
-            // A copy writes whole tables in one transaction: a page cache of 64 MB keeps
-            // index pages from spilling to the journal mid-load (the default is 2 MB).
-            conn.pragma_update(None, "cache_size", -65_536)?;
             Ok::<_, rusqlite::Error>(conn)
         })
         .await;
@@ -213,7 +210,11 @@ impl Sqlite {
     pub(crate) async fn begin(&self, write: bool) -> Result<(), TransferError> {
         self.blocking("starting the transaction", move |conn| {
             if write {
-                conn.execute_batch("BEGIN IMMEDIATE; PRAGMA defer_foreign_keys = ON;")?;
+                // A copy writes whole tables in one transaction: a page cache of 64 MB keeps
+                // index pages from spilling to the journal mid-load (the default is 2 MB).
+                conn.execute_batch(
+                    "PRAGMA cache_size = -65536; BEGIN IMMEDIATE; PRAGMA defer_foreign_keys = ON;",
+                )?;
             } else {
                 conn.execute_batch("BEGIN")?;
             }
