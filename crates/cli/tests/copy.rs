@@ -110,14 +110,18 @@ async fn a_prototype_moves_to_postgres_and_back_with_every_value_intact() {
     let dir = tempfile::tempdir().expect("tempdir");
     let prototype = seeded_sqlite(dir.path()).await;
     // What people and other drivers leave in an SQLite file: times in other text forms,
-    // text with every awkward character.
+    // text with every awkward character; and a priority score from an older formula,
+    // which the target's scoring trigger would recompute if it ran during the copy.
     binary::execute(
         prototype.url(),
         "UPDATE messages SET created_at = '2024-05-01 09:30:00', \
            content = 'tab\there' || char(10) || 'back\\slash, quote '' é 😀' || char(13) \
          WHERE id = (SELECT min(id) FROM messages); \
          UPDATE messages SET read_at = '2024-05-01T10:30:00.5+01:00' \
-         WHERE id = (SELECT max(id) FROM messages);",
+         WHERE id = (SELECT max(id) FROM messages); \
+         DROP TRIGGER trg_conversations_guard_computed; \
+         DROP TRIGGER trg_conversations_touch_and_score; \
+         UPDATE conversations SET priority_score = 999 WHERE id = (SELECT min(id) FROM conversations);",
     )
     .await
     .expect("edit the prototype");
