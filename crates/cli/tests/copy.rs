@@ -525,3 +525,34 @@ async fn a_copy_into_sqlite_killed_halfway_leaves_the_file_as_it_was() {
     let run = copy(dir.path(), source.url(), target.url(), &[]);
     assert_eq!(run.code, 0, "and the copy can simply run again: {}", run.output());
 }
+
+#[tokio::test]
+async fn a_link_between_two_tenants_is_refused_by_either_target() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let source = seeded_sqlite(dir.path()).await;
+    // Written past the source's own guards: a conversation assigned to another tenant's agent.
+    binary::execute(
+        source.url(),
+        "DROP TRIGGER trg_conversations_assigned_agent_id_same_tenant_on_update; \
+         UPDATE conversations SET assigned_agent_id = \
+           (SELECT u.id FROM users u WHERE u.tenant_id <> conversations.tenant_id LIMIT 1) \
+         WHERE id = (SELECT min(id) FROM conversations);",
+    )
+    .await
+    .expect("break tenancy");
+    for (backend, says) in [
+        (Backend::Sqlite, "must reference a users row of the same tenant"),
+        (Backend::Postgres, "is not present in table \"users\""),
+    ] {
+        let target = TestDb::migrated(backend).await.expect("database");
+        let before = content(target.conn()).await;
+        let run = copy(dir.path(), source.url(), target.url(), &[]);
+        assert_eq!(run.code, 2, "{backend:?}: {}", run.output());
+        assert!(
+            run.stderr.contains("conversations") && run.stderr.contains(says),
+            "{backend:?}: {}",
+            run.stderr
+        );
+        assert_same_content(&before, &content(target.conn()).await, "after the refusal");
+    }
+}

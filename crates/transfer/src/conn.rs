@@ -176,8 +176,9 @@ impl Conn {
 
     /// Sets aside what slows loading down and returns the statements that put it back: on
     /// PostgreSQL, when `bare` (the tables were emptied), every key, index and foreign key
-    /// of `tables`, and the triggers that fire on insert; on SQLite the triggers and, when
-    /// `bare`, the indexes a CREATE INDEX can build again.
+    /// of `tables`, and the triggers that fire on insert; on SQLite the triggers that write
+    /// when a row is inserted (those that only check, such as the tenancy guards, stay on)
+    /// and, when `bare`, the indexes a CREATE INDEX can build again.
     pub(crate) async fn set_aside(
         &mut self,
         tables: &[&str],
@@ -207,7 +208,14 @@ impl Conn {
                 for (kind, wanted) in [("trigger", true), ("index", bare)] {
                     if wanted {
                         let found = file.objects(kind, tables).await?;
-                        objects.extend(found.into_iter().map(|(name, sql)| (kind, name, sql)));
+                        objects.extend(
+                            found
+                                .into_iter()
+                                .filter(|(_, sql)| {
+                                    kind != "trigger" || sqlite::writes_on_insert(sql)
+                                })
+                                .map(|(name, sql)| (kind, name, sql)),
+                        );
                     }
                 }
                 let drop: Vec<String> = objects

@@ -87,6 +87,20 @@ pub enum TransferError {
         /// Which row, and what it refers to.
         detail: String,
     },
+    /// The target's constraints or checks refused a row (a unique key taken by another
+    /// tenant's row, a tenancy guard, a CHECK the source did not have).
+    #[error(
+        "{database} refused a row while {doing}: {message}; nothing was written. Fix the row in \
+         the source (or the conflicting row in the target) and copy again"
+    )]
+    Rejected {
+        /// The database that refused, described.
+        database: String,
+        /// What was being done.
+        doing: String,
+        /// What it said, with the key it named where it named one.
+        message: String,
+    },
     /// What arrived differs from what was read; the target was rolled back.
     #[error(
         "verification failed for {table}: source {source_rows} rows ({source_hash}), target \
@@ -164,6 +178,7 @@ impl TransferError {
             | Self::NoSuchTenant { .. }
             | Self::BadValue { .. }
             | Self::Orphan { .. }
+            | Self::Rejected { .. }
             | Self::File { .. } => 2,
             _ => 1,
         }

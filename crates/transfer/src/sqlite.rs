@@ -75,6 +75,15 @@ impl Sqlite {
         match outcome {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(Failure::Copy(e))) => Err(e),
+            Ok(Err(Failure::Driver(rusqlite::Error::SqliteFailure(code, message))))
+                if code.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                Err(TransferError::Rejected {
+                    database: self.database.clone(),
+                    doing: doing.to_owned(),
+                    message: message.unwrap_or_else(|| code.to_string()),
+                })
+            }
             Ok(Err(Failure::Driver(e))) => Err(driver_error(&self.database, doing, &e)),
             Err(e) => Err(driver_error(&self.database, doing, &e)),
         }
@@ -351,6 +360,16 @@ fn driver_error(database: &str, doing: &str, e: &dyn std::fmt::Display) -> Trans
     }
 }
 
+/// Whether the trigger `sql` defines fires on INSERT and writes (it would recompute copied
+/// values, as the priority score's does); triggers that only check (`RAISE`) do not.
+pub(crate) fn writes_on_insert(sql: &str) -> bool {
+    let sql = sql.to_ascii_uppercase();
+    let Some((head, body)) = sql.split_once("BEGIN") else { return true };
+    let fires_on_insert = head.split_whitespace().any(|word| word == "INSERT");
+    let writes = ["UPDATE ", "INSERT ", "DELETE ", "REPLACE "].iter().any(|w| body.contains(w));
+    fires_on_insert && writes
+}
+
 /// A UUID as an SQLite literal (a blob).
 pub(crate) fn uuid_literal(id: &uuid::Uuid) -> String {
     format!("X'{}'", id.simple())
@@ -499,4 +518,22 @@ fn describe_rowid(conn: &Connection, table: &TableSpec, rowid: i64) -> String {
         Ok(table.describe_key(&values))
     });
     described.unwrap_or_else(|_| format!("rowid {rowid}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::writes_on_insert;
+
+    #[test]
+    fn only_triggers_that_write_on_insert_are_set_aside() {
+        let score = "CREATE TRIGGER s AFTER INSERT ON conversations FOR EACH ROW BEGIN \
+                     UPDATE conversations SET priority_score = 1 WHERE id = NEW.id; END";
+        let guard = "CREATE TRIGGER g BEFORE INSERT ON conversations FOR EACH ROW \
+                     WHEN NEW.assigned_agent_id IS NOT NULL BEGIN SELECT RAISE(ABORT, 'x'); END";
+        let touch = "CREATE TRIGGER t AFTER UPDATE ON users FOR EACH ROW BEGIN \
+                     UPDATE users SET updated_at = 'now' WHERE id = NEW.id; END";
+        assert!(writes_on_insert(score));
+        assert!(!writes_on_insert(guard));
+        assert!(!writes_on_insert(touch));
+    }
 }
