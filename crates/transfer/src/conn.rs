@@ -20,9 +20,43 @@ pub(crate) struct Side {
 }
 
 impl Side {
-    pub(crate) async fn open(config: &DatabaseConfig) -> Result<Self, TransferError> {
+    /// Connects to the database of `config`, the copy's `role` (`--from`, `--to`). An
+    /// SQLite file must exist unless `create` (a target about to be migrated): a mistyped
+    /// path must not leave an empty file behind.
+    pub(crate) async fn open(
+        config: &DatabaseConfig,
+        role: &'static str,
+        create: bool,
+    ) -> Result<Self, TransferError> {
+        if let Target::Sqlite(file) = &config.target
+            && !create
+            && !std::path::Path::new(&file.path.value).is_file()
+        {
+            return Err(TransferError::Usage {
+                flag: role,
+                problem: format!(
+                    "{} does not exist; name an SQLite file of this schema{}",
+                    file.path.value,
+                    if role == "--to" {
+                        ", or pass --migrate-target to create and migrate it"
+                    } else {
+                        ""
+                    }
+                ),
+            });
+        }
         let db = config.connect_single().await?;
         Ok(Self { name: config.target.describe(), config: config.clone(), db })
+    }
+
+    /// Whether both name the same database (an SQLite file by any path).
+    pub(crate) fn same_database(&self, other: &Side) -> bool {
+        let identity = |side: &Side| match &side.config.target {
+            Target::Sqlite(file) => std::fs::canonicalize(&file.path.value)
+                .map_or_else(|_| side.name.clone(), |path| path.display().to_string()),
+            Target::Postgres(_) => side.name.clone(),
+        };
+        identity(self) == identity(other)
     }
 
     /// The connection rows go through: on PostgreSQL the pool's only one (sea-orm waits

@@ -119,9 +119,9 @@ pub async fn copy(
             problem: "moves tenants: name them with --tenant ID".to_owned(),
         });
     }
-    let source = Side::open(source_config).await?;
-    let target = Side::open(target_config).await?;
-    if source.name == target.name {
+    let source = Side::open(source_config, "--from", false).await?;
+    let target = Side::open(target_config, "--to", options.migrate_target).await?;
+    if source.same_database(&target) {
         return Err(TransferError::Usage {
             flag: "--to",
             problem: format!("{} is also the source; name another database", target.name),

@@ -73,9 +73,9 @@ pub async fn export(
     if dir.exists() && std::fs::read_dir(dir).map_err(|e| file_error(dir, e))?.next().is_some() {
         return Err(file_error(dir, "is not empty; export into a new or empty directory"));
     }
+    let source = Side::open(config, "the configured database", false).await?;
     std::fs::create_dir_all(dir)
         .map_err(|e| file_error(dir, format!("{e}; check the path and its permissions")))?;
-    let source = Side::open(config).await?;
     let migrations = versions::applied_to(&source).await?;
     let scope = (!tenants.is_empty()).then_some(tenants);
     let mut src = source.conn().await?;
@@ -324,7 +324,7 @@ pub async fn import(
     options: &CopyOptions,
 ) -> Result<CopyReport, TransferError> {
     let export = ExportDir::open(dir)?;
-    let target = Side::open(config).await?;
+    let target = Side::open(config, "the configured database", options.migrate_target).await?;
     let source_name = format!("{} (export of {})", dir.display(), export.manifest.source);
     versions::check(&export.manifest.migrations, &source_name, &target, options.migrate_target)
         .await?;
