@@ -556,3 +556,35 @@ async fn a_link_between_two_tenants_is_refused_by_either_target() {
         assert_same_content(&before, &content(target.conn()).await, "after the refusal");
     }
 }
+
+#[tokio::test]
+async fn a_mistyped_path_or_the_source_itself_is_refused_and_nothing_is_created() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let source = seeded_sqlite(dir.path()).await;
+    let missing = dir.path().join("typo.sqlite3");
+    let missing_url = format!("sqlite://{}", missing.display());
+    let run = copy(dir.path(), source.url(), &missing_url, &[]);
+    assert_eq!(run.code, 2, "{}", run.output());
+    assert!(
+        run.stderr.contains("--to") && run.stderr.contains("--migrate-target"),
+        "{}",
+        run.stderr
+    );
+    assert!(!missing.exists(), "no empty file left behind");
+
+    let file =
+        source.url().trim_start_matches("sqlite://").split('?').next().expect("path").to_owned();
+    let parent = std::path::Path::new(&file).parent().expect("dir");
+    let same = format!(
+        "sqlite://{}/../{}/{}",
+        parent.display(),
+        parent.file_name().expect("name").to_string_lossy(),
+        std::path::Path::new(&file).file_name().expect("file").to_string_lossy()
+    );
+    let run = copy(dir.path(), source.url(), &same, &["--replace", "--no-backup"]);
+    assert_eq!(run.code, 2, "{}", run.output());
+    assert!(run.stderr.contains("is also the source"), "{}", run.stderr);
+
+    let run = copy(dir.path(), source.url(), &missing_url, &["--migrate-target"]);
+    assert_eq!(run.code, 0, "--migrate-target creates and migrates it: {}", run.output());
+}
