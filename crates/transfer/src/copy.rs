@@ -1,20 +1,19 @@
 //! `chatdb copy`: the whole database or some tenants, from one database to another, in
 //! one transaction on the target, verified before it commits.
 
-use std::sync::Arc;
 use std::time::Instant;
 
 use config::DatabaseConfig;
 use serde::Serialize;
-use tokio::sync::mpsc;
 use uuid::Uuid;
 
+use crate::TransferError;
 use crate::conn::{Conn, Side};
+use crate::load::{Origin, load_and_verify};
+use crate::moving::remove_from_source;
 use crate::tables::{self, TableSpec};
-use crate::value::Digest;
+use crate::verify::same_rows;
 use crate::versions;
-use crate::{Feed, IN_FLIGHT, Sink, TransferError};
-use config::progress::Progress;
 
 /// What to copy and how.
 #[derive(Clone, Debug, Default)]
@@ -257,7 +256,7 @@ pub(crate) async fn source_checks(
     Ok(counts)
 }
 
-fn tenants_table(tables: &[TableSpec]) -> Result<&TableSpec, TransferError> {
+pub(crate) fn tenants_table(tables: &[TableSpec]) -> Result<&TableSpec, TransferError> {
     use sea_orm::EntityName;
     let name = entity::tenants::Entity.table_name();
     tables.iter().find(|t| t.name == name).ok_or(TransferError::UnsupportedColumn {
@@ -329,288 +328,4 @@ async fn guard_and_back_up(
     let backup = migration::backup::backup(&target.config, &target.db, None).await?;
     tracing::info!("Backed up the target to {backup}");
     Ok(Some(backup.path.display().to_string()))
-}
-
-/// Where rows come from: a database (its connection, in one snapshot) or an export.
-pub(crate) enum Origin {
-    Database(Conn),
-    Files(crate::files::ExportDir),
-}
-
-/// The origin back (when the reader gave it back) and how the load went.
-type Loaded = (Option<Origin>, Result<(), TransferError>);
-
-/// Inside the target's transaction: clears the scope, loads every table while the source
-/// is read, builds back what was set aside, checks references, and compares digests.
-/// Gives the source connection back (still in its snapshot) when the reader finished.
-async fn load_and_verify(
-    source: Origin,
-    dst: &mut Conn,
-    tables: &[TableSpec],
-    scope: Option<&[Uuid]>,
-    expected: &[u64],
-    options: &CopyOptions,
-    report: &mut CopyReport,
-) -> Loaded {
-    let names: Vec<&str> = tables.iter().map(|t| t.name).collect();
-    if let Err(e) = clear(dst, tables, scope).await {
-        return (Some(source), Err(e));
-    }
-    let bare = scope.is_none();
-    report.bare_load = bare;
-    let restore = match dst.set_aside(&names, bare).await {
-        Ok(restore) => restore,
-        Err(e) => return (Some(source), Err(e)),
-    };
-
-    let progress = Progress::new(options.progress);
-    let (sender, mut receiver) = mpsc::channel::<Feed>(IN_FLIGHT);
-    let shared: Arc<Vec<TableSpec>> = Arc::new(tables.to_vec());
-    let scope_owned: Option<Vec<Uuid>> = scope.map(<[Uuid]>::to_vec);
-    let reader = tokio::spawn(read_all(source, Arc::clone(&shared), scope_owned, sender));
-    let mut source_digests = Vec::with_capacity(tables.len());
-    let mut written_rows = Vec::with_capacity(tables.len());
-    for (table, &rows) in tables.iter().zip(expected) {
-        let bar = progress.table(table.name, rows);
-        let started = Instant::now();
-        match dst.write_table(table, bare, &mut receiver, &bar).await {
-            Ok((written, Some(digest))) => {
-                progress.done(&bar, table.name, written, started.elapsed().as_secs_f64());
-                source_digests.push(digest);
-                written_rows.push(written);
-            }
-            Ok((_, None)) => {
-                // The reader stopped: its error is the one to report.
-                return match reader.await {
-                    Ok(Err((back, e))) => (back, Err(e)),
-                    Ok(Ok(back)) => (Some(back), Err(TransferError::WriterStopped)),
-                    Err(join) => (None, Err(reader_died(report, join))),
-                };
-            }
-            Err(e) => {
-                drop(receiver);
-                let back = match reader.await {
-                    Ok(Ok(back)) | Ok(Err((Some(back), _))) => Some(back),
-                    _ => None,
-                };
-                return (back, Err(e));
-            }
-        }
-    }
-    drop(receiver);
-    let mut source = match reader.await {
-        Ok(Ok(conn)) => conn,
-        Ok(Err((back, e))) => return (back, Err(e)),
-        Err(join) => return (None, Err(reader_died(report, join))),
-    };
-    progress.note(if bare {
-        "Building keys, indexes and foreign keys, then verifying"
-    } else {
-        "Verifying"
-    });
-    let checked = async {
-        dst.execute_all("building keys, indexes and foreign keys again (a failure here is a reference the source breaks)", &restore).await?;
-        if let Some((table, key, parent)) = dst.first_orphan(tables).await? {
-            let detail = format!("({key}) references {parent}");
-            return Err(TransferError::Orphan { table, detail });
-        }
-        verify(&mut source, dst, tables, scope, &source_digests, report).await
-    }
-    .await;
-    (Some(source), checked)
-}
-
-fn reader_died(report: &CopyReport, join: tokio::task::JoinError) -> TransferError {
-    TransferError::Database {
-        database: report.source.clone(),
-        doing: "reading".to_owned(),
-        message: join.to_string(),
-    }
-}
-
-/// Empties the copy's scope in the target: every table for a whole copy, those tenants'
-/// rows (children first) for a tenant copy.
-async fn clear(
-    dst: &mut Conn,
-    tables: &[TableSpec],
-    scope: Option<&[Uuid]>,
-) -> Result<(), TransferError> {
-    let names: Vec<&str> = tables.iter().map(|t| t.name).collect();
-    let statements: Vec<String> = match scope {
-        None if dst.is_postgres() => vec![format!("TRUNCATE {}", names.join(", "))],
-        _ => tables
-            .iter()
-            .rev()
-            .map(|t| {
-                format!("DELETE FROM {}{}", t.name, t.tenant_filter(scope, dst.uuid_literal()))
-            })
-            .collect(),
-    };
-    dst.execute_all("emptying the target's tables", &statements).await
-}
-
-/// Reads every table in order into the writer's feed; gives the origin back.
-async fn read_all(
-    mut src: Origin,
-    tables: Arc<Vec<TableSpec>>,
-    scope: Option<Vec<Uuid>>,
-    sender: mpsc::Sender<Feed>,
-) -> Result<Origin, (Option<Origin>, TransferError)> {
-    for table in tables.iter() {
-        let read = match &mut src {
-            Origin::Database(conn) => {
-                conn.read_table(table, scope.as_deref(), Sink::Feed(&sender)).await
-            }
-            Origin::Files(dir) => dir.read_table(table, &sender).await,
-        };
-        let digest = match read {
-            Ok(digest) => digest,
-            Err(e) => return Err((Some(src), e)),
-        };
-        if sender.send(Feed::End(digest)).await.is_err() {
-            return Err((Some(src), TransferError::WriterStopped));
-        }
-    }
-    Ok(src)
-}
-
-/// Reads the target back table by table and compares with what was read from the source.
-async fn verify(
-    src: &mut Origin,
-    dst: &mut Conn,
-    tables: &[TableSpec],
-    scope: Option<&[Uuid]>,
-    source_digests: &[Digest],
-    report: &mut CopyReport,
-) -> Result<(), TransferError> {
-    for (table, source_digest) in tables.iter().zip(source_digests) {
-        let target_digest = dst.read_table(table, scope, Sink::Digest).await?;
-        if target_digest != *source_digest {
-            let first = match src {
-                Origin::Database(src) => first_difference(src, dst, table, scope).await,
-                Origin::Files(_) => None,
-            };
-            return Err(mismatch(table, source_digest, &target_digest, first));
-        }
-        report.tables.push(table_report(table, source_digest, &target_digest));
-    }
-    Ok(())
-}
-
-fn table_report(table: &TableSpec, source: &Digest, target: &Digest) -> TableReport {
-    TableReport {
-        table: table.name,
-        rows: target.rows,
-        source_hash: source.hex(),
-        target_hash: target.hex(),
-        ok: source == target,
-    }
-}
-
-fn mismatch(
-    table: &TableSpec,
-    source: &Digest,
-    target: &Digest,
-    first: Option<String>,
-) -> TransferError {
-    TransferError::Mismatch {
-        table: table.name,
-        source_rows: source.rows,
-        source_hash: source.hex(),
-        target_rows: target.rows,
-        target_hash: target.hex(),
-        first: first.map(|key| format!("; first difference at {key}")).unwrap_or_default(),
-    }
-}
-
-/// The key of the first row (in key order) that differs between the two sides.
-async fn first_difference(
-    src: &mut Conn,
-    dst: &mut Conn,
-    table: &TableSpec,
-    scope: Option<&[Uuid]>,
-) -> Option<String> {
-    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
-    src.read_table(table, scope, Sink::Keys(&mut ours)).await.ok()?;
-    dst.read_table(table, scope, Sink::Keys(&mut theirs)).await.ok()?;
-    ours.sort_unstable();
-    theirs.sort_unstable();
-    let (mut a, mut b) = (ours.iter().peekable(), theirs.iter().peekable());
-    loop {
-        match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) if x == y => {
-                a.next();
-                b.next();
-            }
-            (Some(x), Some(y)) => return Some(if x.0 <= y.0 { x.0.clone() } else { y.0.clone() }),
-            (Some(x), None) => return Some(format!("{} (missing from the target)", x.0)),
-            (None, Some(y)) => return Some(format!("{} (not in the source)", y.0)),
-            (None, None) => return None,
-        }
-    }
-}
-
-/// When the target holds exactly the rows the source has for `scope`: their reports.
-async fn same_rows(
-    src: &mut Conn,
-    dst: &mut Conn,
-    tables: &[TableSpec],
-    scope: Option<&[Uuid]>,
-) -> Result<Option<Vec<TableReport>>, TransferError> {
-    let mut reports = Vec::new();
-    for table in tables {
-        let ours = src.read_table(table, scope, Sink::Digest).await?;
-        let theirs = dst.read_table(table, scope, Sink::Digest).await?;
-        if ours != theirs {
-            return Ok(None);
-        }
-        reports.push(table_report(table, &ours, &theirs));
-    }
-    Ok(Some(reports))
-}
-
-/// `--move`: deletes the tenants from the source in a transaction of its own, after
-/// checking (under a lock on the tenants' rows) that the source still holds exactly what
-/// was copied — a write since would otherwise be lost.
-async fn remove_from_source(
-    source: &Side,
-    tables: &[TableSpec],
-    scope: Option<&[Uuid]>,
-    copied: &[TableReport],
-) -> Result<(), TransferError> {
-    let mut src = source.conn().await?;
-    src.begin(true).await?;
-    let result = async {
-        let tenants_table = tenants_table(tables)?;
-        if src.is_postgres() {
-            let lock = format!(
-                "SELECT 1 FROM {}{} FOR UPDATE",
-                tenants_table.name,
-                tenants_table.tenant_filter(scope, src.uuid_literal())
-            );
-            src.execute_all("locking the moved tenants", &[lock]).await?;
-        }
-        for (table, copied) in tables.iter().zip(copied) {
-            let now = src.read_table(table, scope, Sink::Digest).await?;
-            if now.hex() != copied.source_hash || now.rows != copied.rows {
-                return Err(TransferError::SourceChanged { table: table.name });
-            }
-        }
-        let deletes: Vec<String> = tables
-            .iter()
-            .rev()
-            .map(|t| {
-                format!("DELETE FROM {}{}", t.name, t.tenant_filter(scope, src.uuid_literal()))
-            })
-            .collect();
-        src.execute_all("deleting the moved tenants from the source", &deletes).await
-    }
-    .await;
-    match result {
-        Ok(()) => src.end(true).await,
-        Err(e) => {
-            let _ = src.end(false).await;
-            Err(e)
-        }
-    }
 }

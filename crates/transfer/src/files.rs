@@ -17,9 +17,8 @@ use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use crate::conn::Side;
-use crate::copy::{
-    CopyOptions, CopyReport, Occupancy, Origin, Scope, deliver, occupancy, source_checks,
-};
+use crate::copy::{CopyOptions, CopyReport, Occupancy, Scope, deliver, occupancy, source_checks};
+use crate::load::Origin;
 use crate::tables::{self, TableSpec};
 use crate::value::{Digest, Kind, Value, row_hash};
 use crate::{Batch, Feed, IN_FLIGHT, ROWS_PER_BATCH, Sink, TransferError, time, versions};

@@ -14,12 +14,15 @@ mod conn;
 mod copy;
 mod error;
 mod files;
+mod load;
+mod moving;
 mod pg_binary;
 mod postgres;
 mod sqlite;
 pub mod tables;
 pub mod time;
 pub mod value;
+mod verify;
 mod versions;
 
 use tokio::sync::mpsc;

@@ -1,0 +1,159 @@
+//! The load, inside the target's transaction: the scope emptied, what slows loading set
+//! aside, every table streamed from its origin while the writer writes it, what was set
+//! aside built back, references checked, digests compared.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use config::progress::Progress;
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+use crate::conn::Conn;
+use crate::copy::{CopyOptions, CopyReport};
+use crate::tables::TableSpec;
+use crate::verify::verify;
+use crate::{Feed, IN_FLIGHT, Sink, TransferError};
+
+/// Where rows come from: a database (its connection, in one snapshot) or an export.
+pub(crate) enum Origin {
+    Database(Conn),
+    Files(crate::files::ExportDir),
+}
+
+/// The origin back (when the reader gave it back) and how the load went.
+type Loaded = (Option<Origin>, Result<(), TransferError>);
+
+/// Inside the target's transaction: clears the scope, loads every table while the source
+/// is read, builds back what was set aside, checks references, and compares digests.
+/// Gives the source connection back (still in its snapshot) when the reader finished.
+pub(crate) async fn load_and_verify(
+    source: Origin,
+    dst: &mut Conn,
+    tables: &[TableSpec],
+    scope: Option<&[Uuid]>,
+    expected: &[u64],
+    options: &CopyOptions,
+    report: &mut CopyReport,
+) -> Loaded {
+    let names: Vec<&str> = tables.iter().map(|t| t.name).collect();
+    if let Err(e) = clear(dst, tables, scope).await {
+        return (Some(source), Err(e));
+    }
+    let bare = scope.is_none();
+    report.bare_load = bare;
+    let restore = match dst.set_aside(&names, bare).await {
+        Ok(restore) => restore,
+        Err(e) => return (Some(source), Err(e)),
+    };
+
+    let progress = Progress::new(options.progress);
+    let (sender, mut receiver) = mpsc::channel::<Feed>(IN_FLIGHT);
+    let shared: Arc<Vec<TableSpec>> = Arc::new(tables.to_vec());
+    let scope_owned: Option<Vec<Uuid>> = scope.map(<[Uuid]>::to_vec);
+    let reader = tokio::spawn(read_all(source, Arc::clone(&shared), scope_owned, sender));
+    let mut source_digests = Vec::with_capacity(tables.len());
+    let mut written_rows = Vec::with_capacity(tables.len());
+    for (table, &rows) in tables.iter().zip(expected) {
+        let bar = progress.table(table.name, rows);
+        let started = Instant::now();
+        match dst.write_table(table, bare, &mut receiver, &bar).await {
+            Ok((written, Some(digest))) => {
+                progress.done(&bar, table.name, written, started.elapsed().as_secs_f64());
+                source_digests.push(digest);
+                written_rows.push(written);
+            }
+            Ok((_, None)) => {
+                // The reader stopped: its error is the one to report.
+                return match reader.await {
+                    Ok(Err((back, e))) => (back, Err(e)),
+                    Ok(Ok(back)) => (Some(back), Err(TransferError::WriterStopped)),
+                    Err(join) => (None, Err(reader_died(report, join))),
+                };
+            }
+            Err(e) => {
+                drop(receiver);
+                let back = match reader.await {
+                    Ok(Ok(back)) | Ok(Err((Some(back), _))) => Some(back),
+                    _ => None,
+                };
+                return (back, Err(e));
+            }
+        }
+    }
+    drop(receiver);
+    let mut source = match reader.await {
+        Ok(Ok(conn)) => conn,
+        Ok(Err((back, e))) => return (back, Err(e)),
+        Err(join) => return (None, Err(reader_died(report, join))),
+    };
+    progress.note(if bare {
+        "Building keys, indexes and foreign keys, then verifying"
+    } else {
+        "Verifying"
+    });
+    let checked = async {
+        dst.execute_all("building keys, indexes and foreign keys again (a failure here is a reference the source breaks)", &restore).await?;
+        if let Some((table, key, parent)) = dst.first_orphan(tables).await? {
+            let detail = format!("({key}) references {parent}");
+            return Err(TransferError::Orphan { table, detail });
+        }
+        verify(&mut source, dst, tables, scope, &source_digests, report).await
+    }
+    .await;
+    (Some(source), checked)
+}
+
+pub(crate) fn reader_died(report: &CopyReport, join: tokio::task::JoinError) -> TransferError {
+    TransferError::Database {
+        database: report.source.clone(),
+        doing: "reading".to_owned(),
+        message: join.to_string(),
+    }
+}
+
+/// Empties the copy's scope in the target: every table for a whole copy, those tenants'
+/// rows (children first) for a tenant copy.
+pub(crate) async fn clear(
+    dst: &mut Conn,
+    tables: &[TableSpec],
+    scope: Option<&[Uuid]>,
+) -> Result<(), TransferError> {
+    let names: Vec<&str> = tables.iter().map(|t| t.name).collect();
+    let statements: Vec<String> = match scope {
+        None if dst.is_postgres() => vec![format!("TRUNCATE {}", names.join(", "))],
+        _ => tables
+            .iter()
+            .rev()
+            .map(|t| {
+                format!("DELETE FROM {}{}", t.name, t.tenant_filter(scope, dst.uuid_literal()))
+            })
+            .collect(),
+    };
+    dst.execute_all("emptying the target's tables", &statements).await
+}
+
+/// Reads every table in order into the writer's feed; gives the origin back.
+pub(crate) async fn read_all(
+    mut src: Origin,
+    tables: Arc<Vec<TableSpec>>,
+    scope: Option<Vec<Uuid>>,
+    sender: mpsc::Sender<Feed>,
+) -> Result<Origin, (Option<Origin>, TransferError)> {
+    for table in tables.iter() {
+        let read = match &mut src {
+            Origin::Database(conn) => {
+                conn.read_table(table, scope.as_deref(), Sink::Feed(&sender)).await
+            }
+            Origin::Files(dir) => dir.read_table(table, &sender).await,
+        };
+        let digest = match read {
+            Ok(digest) => digest,
+            Err(e) => return Err((Some(src), e)),
+        };
+        if sender.send(Feed::End(digest)).await.is_err() {
+            return Err((Some(src), TransferError::WriterStopped));
+        }
+    }
+    Ok(src)
+}
