@@ -8,6 +8,8 @@ use std::process::{Command, Stdio};
 
 use testkit::binary::{self, Run};
 
+pub mod copying;
+
 /// Runs `chatdb` with exactly `env` in `dir` (no inherited variables, no stray `.env`).
 pub fn chatdb(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
     binary::run(env!("CARGO_BIN_EXE_chatdb"), dir, env, args)

@@ -1,0 +1,111 @@
+//! One tenant at a time: copied alone, moved to another server (and a stopped move
+//! finished), exported to files and imported elsewhere.
+#![expect(clippy::expect_used, reason = "a test fails loudly on anything unexpected")]
+
+mod common;
+
+use common::chatdb;
+use common::copying::*;
+use testkit::binary;
+use testkit::{Backend, TestDb};
+
+#[tokio::test]
+async fn a_tenant_is_copied_alone_and_a_move_deletes_it_from_the_source_only_after() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let source = TestDb::migrated(Backend::Postgres).await.expect("database");
+    seed(dir.path(), source.url());
+    let target = TestDb::migrated(Backend::Postgres).await.expect("database");
+    let tenant_messages =
+        format!("SELECT count(*) FROM messages WHERE tenant_id = '{SAMPLE_TENANT}'");
+    let expected = count(source.url(), &tenant_messages).await;
+    assert!(expected > 0);
+    // The target already has the migrations' sample tenants: a tenant copy needs only that
+    // tenant to be absent.
+    binary::execute(target.url(), &format!("DELETE FROM tenants WHERE id = '{SAMPLE_TENANT}'"))
+        .await
+        .expect("make room");
+    let target_tenants = count(target.url(), "SELECT count(*) FROM tenants").await;
+
+    let run = copy(dir.path(), source.url(), target.url(), &["--tenant", SAMPLE_TENANT]);
+    assert_eq!(run.code, 0, "{}", run.output());
+    assert_eq!(count(target.url(), &tenant_messages).await, expected);
+    assert_eq!(
+        count(target.url(), "SELECT count(*) FROM tenants").await,
+        target_tenants + 1,
+        "exactly that tenant, nothing of the others"
+    );
+    assert_eq!(count(source.url(), &tenant_messages).await, expected, "a copy leaves the source");
+
+    // As if a move had stopped between the target's commit and the source's deletion:
+    // running it again sees the identical copy and finishes the move.
+    let run = copy(dir.path(), source.url(), target.url(), &["--tenant", SAMPLE_TENANT, "--move"]);
+    assert_eq!(run.code, 0, "{}", run.output());
+    assert!(run.stdout.contains("already in"), "{}", run.stdout);
+    assert_eq!(count(source.url(), &tenant_messages).await, 0, "moved out of the source");
+    assert_eq!(count(target.url(), &tenant_messages).await, expected);
+    assert!(count(source.url(), "SELECT count(*) FROM tenants").await > 0, "the others stay");
+
+    // A second copy of that tenant is refused: it is there already.
+    let again =
+        copy(dir.path(), target.url(), source.url(), &["--tenant", SAMPLE_TENANT, "--move"]);
+    assert_eq!(again.code, 0, "and it can move back: {}", again.output());
+    assert_eq!(count(target.url(), &tenant_messages).await, 0);
+    assert_eq!(count(source.url(), &tenant_messages).await, expected);
+}
+
+#[tokio::test]
+async fn a_tenant_exported_to_files_is_imported_elsewhere_and_a_changed_file_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let source = TestDb::migrated(Backend::Postgres).await.expect("database");
+    seed(dir.path(), source.url());
+    let export_dir = dir.path().join("tenant-export");
+    let export_path = export_dir.to_str().expect("path");
+    let run = chatdb(
+        dir.path(),
+        &[("DATABASE_URL", source.url())],
+        &["--json", "export", export_path, "--tenant", SAMPLE_TENANT],
+    );
+    assert_eq!(run.code, 0, "{}", run.output());
+    let manifest: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON manifest");
+    assert_eq!(manifest["migrations"].as_array().map(Vec::len), Some(3));
+    assert!(
+        export_dir.join("manifest.json").is_file() && export_dir.join("messages.jsonl").is_file()
+    );
+
+    // Elsewhere: a local SQLite file without that tenant.
+    let local = TestDb::migrated(Backend::Sqlite).await.expect("database");
+    binary::execute(
+        local.url(),
+        &format!("DELETE FROM tenants WHERE id = X'{}'", SAMPLE_TENANT.replace('-', "")),
+    )
+    .await
+    .expect("make room");
+    let env = [("DATABASE_URL", local.url())];
+    let run = chatdb(dir.path(), &env, &["import", export_path]);
+    assert_eq!(run.code, 0, "{}", run.output());
+    let messages = |url: &str, literal: String| {
+        let url = url.to_owned();
+        async move {
+            count(&url, &format!("SELECT count(*) FROM messages WHERE tenant_id = {literal}")).await
+        }
+    };
+    assert_eq!(
+        messages(local.url(), format!("X'{}'", SAMPLE_TENANT.replace('-', ""))).await,
+        messages(source.url(), format!("'{SAMPLE_TENANT}'")).await
+    );
+
+    // A file changed after the export is refused, and the database stays as it was.
+    let file = export_dir.join("messages.jsonl");
+    let text = std::fs::read_to_string(&file).expect("read");
+    std::fs::write(&file, text.replacen("\"content\":\"", "\"content\":\"edited: ", 1))
+        .expect("edit");
+    let before = content(local.conn()).await;
+    let run = chatdb(dir.path(), &env, &["import", export_path, "--replace", "--no-backup"]);
+    assert_eq!(run.code, 2, "{}", run.output());
+    assert!(
+        run.stderr.contains("messages.jsonl") && run.stderr.contains("changed"),
+        "{}",
+        run.stderr
+    );
+    assert_same_content(&before, &content(local.conn()).await, "after the refused import");
+}
