@@ -49,11 +49,9 @@ pub(crate) async fn load_and_verify(
 
     let progress = Progress::new(options.progress);
     let (sender, mut receiver) = mpsc::channel::<Feed>(IN_FLIGHT);
-    let shared: Arc<Vec<TableSpec>> = Arc::new(tables.to_vec());
     let scope_owned: Option<Vec<Uuid>> = scope.map(<[Uuid]>::to_vec);
-    let reader = tokio::spawn(read_all(source, Arc::clone(&shared), scope_owned, sender));
+    let reader = tokio::spawn(read_all(source, Arc::new(tables.to_vec()), scope_owned, sender));
     let mut source_digests = Vec::with_capacity(tables.len());
-    let mut written_rows = Vec::with_capacity(tables.len());
     for (table, &rows) in tables.iter().zip(expected) {
         let bar = progress.table(table.name, rows);
         let started = Instant::now();
@@ -61,7 +59,6 @@ pub(crate) async fn load_and_verify(
             Ok((written, Some(digest))) => {
                 progress.done(&bar, table.name, written, started.elapsed().as_secs_f64());
                 source_digests.push(digest);
-                written_rows.push(written);
             }
             Ok((_, None)) => {
                 // The reader stopped: its error is the one to report.
@@ -93,7 +90,7 @@ pub(crate) async fn load_and_verify(
         "Verifying"
     });
     let checked = async {
-        dst.execute_all("building keys, indexes and foreign keys again (a failure here is a reference the source breaks)", &restore).await?;
+        dst.execute_all("building keys, indexes and foreign keys again", &restore).await?;
         if let Some((table, key, parent)) = dst.first_orphan(tables).await? {
             let detail = format!("({key}) references {parent}");
             return Err(TransferError::Orphan { table, detail });
@@ -104,7 +101,7 @@ pub(crate) async fn load_and_verify(
     (Some(source), checked)
 }
 
-pub(crate) fn reader_died(report: &CopyReport, join: tokio::task::JoinError) -> TransferError {
+fn reader_died(report: &CopyReport, join: tokio::task::JoinError) -> TransferError {
     TransferError::Database {
         database: report.source.clone(),
         doing: "reading".to_owned(),
