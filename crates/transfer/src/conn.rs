@@ -102,20 +102,22 @@ impl Conn {
     pub(crate) async fn begin(&mut self, write: bool) -> Result<(), TransferError> {
         let failed = self.failed("starting the transaction");
         match &mut self.driver {
-            Driver::Postgres { conn, pgbouncer } => postgres::begin(conn, !write, *pgbouncer).await,
-            Driver::Sqlite(file) => return file.begin(write).await,
+            Driver::Postgres { conn, pgbouncer } => {
+                postgres::begin(conn, !write, *pgbouncer).await.map_err(failed)
+            }
+            Driver::Sqlite(file) => file.begin(write).await,
         }
-        .map_err(failed)
     }
 
     /// Commits, or rolls back.
     pub(crate) async fn end(&mut self, commit: bool) -> Result<(), TransferError> {
         let failed = self.failed(if commit { "committing" } else { "rolling back" });
         match &mut self.driver {
-            Driver::Postgres { conn, pgbouncer } => postgres::end(conn, commit, *pgbouncer).await,
-            Driver::Sqlite(file) => return file.end(commit).await,
+            Driver::Postgres { conn, pgbouncer } => {
+                postgres::end(conn, commit, *pgbouncer).await.map_err(failed)
+            }
+            Driver::Sqlite(file) => file.end(commit).await,
         }
-        .map_err(failed)
     }
 
     pub(crate) async fn read_table(
@@ -143,21 +145,19 @@ impl Conn {
         let failed = self.failed(&format!("writing {}", table.name));
         match &mut self.driver {
             Driver::Postgres { conn, .. } => {
-                postgres::write_table(conn, table, freeze, feed, progress).await
+                postgres::write_table(conn, table, freeze, feed, progress).await.map_err(failed)
             }
-            Driver::Sqlite(file) => return file.write_table(table, feed, progress).await,
+            Driver::Sqlite(file) => file.write_table(table, feed, progress).await,
         }
-        .map_err(failed)
     }
 
     /// `(child, parent)` of every foreign key.
     pub(crate) async fn references(&mut self) -> Result<Vec<(String, String)>, TransferError> {
         let failed = self.failed("reading the foreign keys");
         match &mut self.driver {
-            Driver::Postgres { conn, .. } => postgres::references(conn).await,
-            Driver::Sqlite(file) => return file.references().await,
+            Driver::Postgres { conn, .. } => postgres::references(conn).await.map_err(failed),
+            Driver::Sqlite(file) => file.references().await,
         }
-        .map_err(failed)
     }
 
     /// The rows of `table` (of `tenants` only, when given).
@@ -177,14 +177,13 @@ impl Conn {
         filter: &str,
     ) -> Result<u64, TransferError> {
         let failed = self.failed(&format!("counting {}", table.name));
-        match &mut self.driver {
-            Driver::Postgres { conn, .. } => postgres::count(conn, table, filter).await,
-            Driver::Sqlite(file) => {
-                return file.count(table, filter).await.map(|n| n.max(0) as u64);
+        let rows = match &mut self.driver {
+            Driver::Postgres { conn, .. } => {
+                postgres::count(conn, table, filter).await.map_err(failed)
             }
-        }
-        .map(|n| n.max(0) as u64)
-        .map_err(failed)
+            Driver::Sqlite(file) => file.count(table, filter).await,
+        }?;
+        Ok(rows.max(0) as u64)
     }
 
     pub(crate) async fn execute_all(
@@ -194,10 +193,11 @@ impl Conn {
     ) -> Result<(), TransferError> {
         let failed = self.failed(doing);
         match &mut self.driver {
-            Driver::Postgres { conn, .. } => postgres::execute_all(conn, statements).await,
-            Driver::Sqlite(file) => return file.execute_all(doing, statements).await,
+            Driver::Postgres { conn, .. } => {
+                postgres::execute_all(conn, statements).await.map_err(failed)
+            }
+            Driver::Sqlite(file) => file.execute_all(doing, statements).await,
         }
-        .map_err(failed)
     }
 
     /// A UUID as this backend's literal.
