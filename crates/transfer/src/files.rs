@@ -90,17 +90,11 @@ pub async fn export(
         let path = dir.join(&file);
         let (sender, receiver) = mpsc::channel::<Feed>(IN_FLIGHT);
         let writer = spawn_writer(path.clone(), table.clone(), receiver, bar.clone());
-        let digest = src.read_table(table, scope, Sink::Feed(&sender)).await;
-        let digest = match digest {
-            Ok(digest) => digest,
-            Err(e) => {
-                drop(sender);
-                let _ = writer.await;
-                return Err(e);
-            }
-        };
-        drop(sender);
-        writer.await.map_err(|e| file_error(&path, e))??;
+        let read = src.read_table(table, scope, Sink::Feed(&sender)).await;
+        drop(sender); // ends the writer's loop
+        let written = writer.await.map_err(|e| file_error(&path, e))?;
+        let digest = read?;
+        written?;
         bars.done(&bar, table.name, digest.rows, started.elapsed().as_secs_f64());
         files.push(TableFile {
             table: table.name.to_owned(),

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::conn::Conn;
 use crate::copy::{CopyOptions, CopyReport};
-use crate::tables::TableSpec;
+use crate::tables::{self, TableSpec};
 use crate::verify::verify;
 use crate::{Feed, IN_FLIGHT, Sink, TransferError};
 
@@ -119,13 +119,7 @@ pub(crate) async fn clear(
     let names: Vec<&str> = tables.iter().map(|t| t.name).collect();
     let statements: Vec<String> = match scope {
         None if dst.is_postgres() => vec![format!("TRUNCATE {}", names.join(", "))],
-        _ => tables
-            .iter()
-            .rev()
-            .map(|t| {
-                format!("DELETE FROM {}{}", t.name, t.tenant_filter(scope, dst.uuid_literal()))
-            })
-            .collect(),
+        _ => tables::deletes(tables, scope, dst.uuid_literal()),
     };
     dst.execute_all("emptying the target's tables", &statements).await
 }

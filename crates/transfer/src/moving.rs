@@ -6,7 +6,7 @@ use crate::Sink;
 use crate::TransferError;
 use crate::conn::Side;
 use crate::copy::{TableReport, tenants_table};
-use crate::tables::TableSpec;
+use crate::tables::{self, TableSpec};
 
 /// `--move`: deletes the tenants from the source in a transaction of its own, after
 /// checking (under a lock on the tenants' rows) that the source still holds exactly what
@@ -35,13 +35,7 @@ pub(crate) async fn remove_from_source(
                 return Err(TransferError::SourceChanged { table: table.name });
             }
         }
-        let deletes: Vec<String> = tables
-            .iter()
-            .rev()
-            .map(|t| {
-                format!("DELETE FROM {}{}", t.name, t.tenant_filter(scope, src.uuid_literal()))
-            })
-            .collect();
+        let deletes = tables::deletes(tables, scope, src.uuid_literal());
         src.execute_all("deleting the moved tenants from the source", &deletes).await
     }
     .await;

@@ -5,11 +5,10 @@
 use futures_util::StreamExt;
 use sea_orm::sqlx::{self, PgConnection};
 use tokio::sync::mpsc;
+use xxhash_rust::xxh3::Xxh3;
 
 use crate::pg_binary::{self, RowSplitter};
 use crate::tables::TableSpec;
-use xxhash_rust::xxh3::Xxh3;
-
 use crate::value::{Canonical, Digest, Kind, Value};
 use crate::{Collect, Feed, Sink, TransferError};
 

@@ -68,6 +68,20 @@ impl TableSpec {
     }
 }
 
+/// The statements deleting the rows of `tenants` (every row when `None`) from `tables`
+/// (ordered parents first), children first.
+pub(crate) fn deletes(
+    tables: &[TableSpec],
+    tenants: Option<&[uuid::Uuid]>,
+    literal: fn(&uuid::Uuid) -> String,
+) -> Vec<String> {
+    tables
+        .iter()
+        .rev()
+        .map(|t| format!("DELETE FROM {}{}", t.name, t.tenant_filter(tenants, literal)))
+        .collect()
+}
+
 /// Every table of the entities, in name order.
 pub fn all() -> Result<Vec<TableSpec>, TransferError> {
     let tenants_table = entity::tenants::Entity.table_name();

@@ -215,12 +215,6 @@ impl Digest {
     pub fn hex(&self) -> String {
         format!("{:032x}", self.sum)
     }
-
-    /// Both digests together.
-    pub fn merge(&mut self, other: &Digest) {
-        self.rows += other.rows;
-        self.sum = self.sum.wrapping_add(other.sum);
-    }
 }
 
 impl Serialize for Digest {

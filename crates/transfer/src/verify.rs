@@ -43,7 +43,7 @@ pub(crate) fn table_report(table: &TableSpec, source: &Digest, target: &Digest) 
     }
 }
 
-pub(crate) fn mismatch(
+fn mismatch(
     table: &TableSpec,
     source: &Digest,
     target: &Digest,
@@ -60,7 +60,7 @@ pub(crate) fn mismatch(
 }
 
 /// The key of the first row (in key order) that differs between the two sides.
-pub(crate) async fn first_difference(
+async fn first_difference(
     src: &mut Conn,
     dst: &mut Conn,
     table: &TableSpec,
