@@ -109,3 +109,36 @@ async fn a_tenant_exported_to_files_is_imported_elsewhere_and_a_changed_file_is_
     );
     assert_same_content(&before, &content(local.conn()).await, "after the refused import");
 }
+
+#[tokio::test]
+async fn a_move_never_deletes_a_tenant_whose_source_changed_since_the_copy() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let source = TestDb::migrated(Backend::Postgres).await.expect("database");
+    seed(dir.path(), source.url());
+    let target = TestDb::migrated(Backend::Postgres).await.expect("database");
+    binary::execute(target.url(), &format!("DELETE FROM tenants WHERE id = '{SAMPLE_TENANT}'"))
+        .await
+        .expect("make room");
+    let run = copy(dir.path(), source.url(), target.url(), &["--tenant", SAMPLE_TENANT]);
+    assert_eq!(run.code, 0, "{}", run.output());
+    // Written in the source after the copy: the target's copy is no longer the whole tenant.
+    binary::execute(
+        source.url(),
+        &format!(
+            "UPDATE messages SET content = content || ' (edited)' WHERE id = \
+                  (SELECT id FROM messages WHERE tenant_id = '{SAMPLE_TENANT}' ORDER BY id LIMIT 1)"
+        ),
+    )
+    .await
+    .expect("write after the copy");
+    let before = content(source.conn()).await;
+
+    let run = copy(dir.path(), source.url(), target.url(), &["--tenant", SAMPLE_TENANT, "--move"]);
+    assert_eq!(run.code, 2, "{}", run.output());
+    assert!(run.stderr.contains("is not empty"), "{}", run.stderr);
+    assert_same_content(
+        &before,
+        &content(source.conn()).await,
+        "the source after the refused move",
+    );
+}
