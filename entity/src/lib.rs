@@ -33,6 +33,7 @@ pub mod enums;
 pub mod json;
 pub mod numeric;
 pub mod schema;
+pub mod tenancy;
 mod triggers;
 
 pub mod audit_logs;

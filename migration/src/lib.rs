@@ -6,7 +6,9 @@
 //! * V2 `m20240201_000001_support_tables`: audit logs, attachments, webhooks, tags,
 //!   sessions, notification settings, metrics, computed priority scores and SLA deadlines;
 //! * V3 `m20240301_000001_sample_data`: sample tenants and their data (not in staging or
-//!   production unless `SEED_SAMPLE_DATA=true`).
+//!   production unless `SEED_SAMPLE_DATA=true`);
+//! * V4 `m20261204_000001_tenant_isolation`: row-level security confining every role but
+//!   the tables' owner to the tenant of its transaction (PostgreSQL; nothing on SQLite).
 //!
 //! Every migration runs in a transaction on both backends. Run them with
 //! `cargo run -p migration -- up` (see `--help`), or from code:
@@ -31,6 +33,7 @@ pub mod backup;
 pub mod cli;
 mod ddl;
 pub mod history;
+pub mod isolation;
 pub mod lifecycle;
 pub mod metadata;
 mod migrate_error;
@@ -42,6 +45,7 @@ pub mod seeded_ids;
 mod m20240101_000001_core_schema;
 mod m20240201_000001_support_tables;
 mod m20240301_000001_sample_data;
+mod m20261204_000001_tenant_isolation;
 
 pub use config::{MigrationSettings, SEED_SAMPLE_DATA_VAR};
 pub use m20240301_000001_sample_data::SAMPLE_PASSWORD;
@@ -79,6 +83,7 @@ impl MigratorTraitSelf for Migrator {
             Box::new(m20240101_000001_core_schema::Migration { settings: settings.clone() }),
             Box::new(m20240201_000001_support_tables::Migration),
             Box::new(m20240301_000001_sample_data::Migration { settings }),
+            Box::new(m20261204_000001_tenant_isolation::Migration),
         ]
     }
 }

@@ -23,7 +23,7 @@ fn database_error<'a>(
 }
 
 /// `name` as a PostgreSQL identifier.
-fn identifier(name: &str) -> String {
+pub(crate) fn identifier(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 

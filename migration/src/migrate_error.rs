@@ -97,6 +97,14 @@ pub enum MigrateError {
         /// What is wrong, and the fix.
         problem: String,
     },
+    /// `grant-app` refused the role: row-level security would not confine it, or it is missing.
+    #[error("refusing to make {role} the application's role: {problem}")]
+    AppRole {
+        /// The role named.
+        role: String,
+        /// What is wrong, and the fix.
+        problem: String,
+    },
     /// A file could not be written.
     #[error("could not write {path}: {message}; check the path and its permissions")]
     Write {
@@ -133,7 +141,8 @@ impl MigrateError {
             Self::Refused { .. }
             | Self::WrongEnvironment { .. }
             | Self::UnknownApplied { .. }
-            | Self::UnknownTarget { .. } => 2,
+            | Self::UnknownTarget { .. }
+            | Self::AppRole { .. } => 2,
             _ => 1,
         }
     }

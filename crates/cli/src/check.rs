@@ -53,5 +53,15 @@ pub(crate) async fn run(
             pending.join(", ")
         );
     }
+    let isolation = &report.tenant_isolation;
+    match (isolation.confined, &isolation.role) {
+        (true, _) => println!("isolation  confined by row-level security: {}", isolation.reason),
+        (false, Some(_)) => println!(
+            "isolation  NOT confined: {}. Fine for migrations and operators; an application \
+             connects as a role given `chatdb db grant-app ROLE`",
+            isolation.reason
+        ),
+        (false, None) => println!("isolation  n/a ({})", isolation.reason),
+    }
     Ok(())
 }

@@ -3,6 +3,7 @@
 use std::time::Instant;
 
 use migration::history::{History, State};
+use migration::isolation::Confinement;
 use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement};
 use serde::Serialize;
 
@@ -27,6 +28,8 @@ pub(crate) struct Inspection {
     pub migrations_pending: Vec<String>,
     /// Migrations applied by a newer release that this build does not know.
     pub migrations_unknown: Vec<String>,
+    /// Whether row-level security confines this connection to one tenant per transaction.
+    pub tenant_isolation: Confinement,
 }
 
 async fn text<C: ConnectionTrait>(db: &C, sql: &str) -> Result<Option<String>, DbErr> {
@@ -57,6 +60,7 @@ pub(crate) async fn inspect<C: ConnectionTrait>(db: &C) -> Result<Inspection, Db
         history.versions(State::Pending).into_iter().map(str::to_owned).collect();
     let migrations_unknown: Vec<String> =
         history.versions(State::Unknown).into_iter().map(str::to_owned).collect();
+    let tenant_isolation = migration::isolation::confinement(db).await?;
     Ok(Inspection {
         reachable: true,
         backend,
@@ -67,5 +71,6 @@ pub(crate) async fn inspect<C: ConnectionTrait>(db: &C) -> Result<Inspection, Db
         migrations_applied: history.count(State::Applied),
         migrations_pending,
         migrations_unknown,
+        tenant_isolation,
     })
 }

@@ -31,6 +31,7 @@ use migration::cli::{Destructive, MigrateCommand};
   chatdb migrate up                      apply pending migrations
   chatdb --json migrate status
   chatdb db create                       create the configured database if missing
+  chatdb db grant-app chatdb_app         make chatdb_app the application's confined role
   chatdb backup --out before-upgrade.dump
   chatdb restore before-upgrade.dump
   chatdb seed --preset medium            ~100,000 messages of realistic fake data
@@ -141,6 +142,23 @@ enum DbCommand {
         #[command(flatten)]
         destructive: Destructive,
     },
+    /// Make an existing role the application's: confined to one tenant per transaction.
+    #[command(
+        name = "grant-app",
+        long_about = "Give an existing PostgreSQL role what the application needs and nothing \
+        more: usage of the schema; SELECT, INSERT, UPDATE and DELETE on the application's tables, \
+        where row-level security confines it to the tenant its transaction sets (app.tenant_id); \
+        SELECT on the bookkeeping tables (migration history, metadata, seed ledger). Not \
+        ownership, DDL or TRUNCATE; privileges granted earlier on those tables are replaced. \
+        Refused for a role that row-level security would not confine: a superuser, one with \
+        BYPASSRLS, the tables' owner or a member of the owner's role. Run as the owner (the \
+        migrating role), and again after migrations that add tables.",
+        after_help = "Example:\n  psql -c \"CREATE ROLE chatdb_app LOGIN PASSWORD '…'\"\n  chatdb db grant-app chatdb_app"
+    )]
+    GrantApp {
+        /// The role the application connects as.
+        role: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -232,6 +250,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
 }
 
 async fn database(command: DbCommand, config: &DatabaseConfig, json: bool) -> Result<(), Failure> {
+    if let DbCommand::GrantApp { role } = &command {
+        return grant_app(config, role, json).await;
+    }
     let name = config.target.describe();
     let (action, done) = match command {
         DbCommand::Create => {
@@ -241,6 +262,7 @@ async fn database(command: DbCommand, config: &DatabaseConfig, json: bool) -> Re
             "dropped",
             migration::lifecycle::drop(config, destructive.force, destructive.no_backup).await?,
         ),
+        DbCommand::GrantApp { .. } => return Ok(()),
     };
     if json {
         println!("{}", serde_json::json!({ "database": name, action: done }));
@@ -250,6 +272,24 @@ async fn database(command: DbCommand, config: &DatabaseConfig, json: bool) -> Re
         println!("{name} already exists");
     } else {
         println!("{name} does not exist");
+    }
+    Ok(())
+}
+
+async fn grant_app(config: &DatabaseConfig, role: &str, json: bool) -> Result<(), Failure> {
+    let grant = migration::isolation::grant_app(config, role).await?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&grant).map_err(anyhow::Error::from)?);
+    } else {
+        println!(
+            "Granted {role} reading and writing {} tables, confined by row-level security to the \
+             tenant each transaction sets, and reading {}.",
+            grant.tables.len(),
+            grant.read_only.join(", ")
+        );
+        println!(
+            "Connect the application as {role}; keep the owner's URL for migrations and operators."
+        );
     }
     Ok(())
 }

@@ -208,6 +208,27 @@ impl DatabaseConfig {
         Ok(txn)
     }
 
+    /// Runs `work` in a transaction confined to `tenant` by row-level security (see
+    /// [`entity::tenancy`]), begun and committed as [`DatabaseConfig::begin`] and
+    /// [`DatabaseConfig::commit`] do: the scoped transaction of an application that connects
+    /// with this configuration, PgBouncer or not. An error from `work` rolls it back.
+    pub async fn scoped<F, T, E>(
+        &self,
+        db: &DatabaseConnection,
+        tenant: uuid::Uuid,
+        work: F,
+    ) -> Result<T, E>
+    where
+        F: for<'c> AsyncFnOnce(&'c DatabaseTransaction) -> Result<T, E>,
+        E: From<DbErr>,
+    {
+        let txn = self.begin(db).await?;
+        entity::tenancy::enter(&txn, tenant).await?;
+        let done = work(&txn).await?;
+        self.commit(txn).await?;
+        Ok(done)
+    }
+
     fn pg_pool_options(&self, pool: &PoolConfig) -> PgPoolOptions {
         PgPoolOptions::new()
             .max_connections(pool.max.value)

@@ -93,6 +93,9 @@ pub(crate) fn refuse_where_data_is_real(
 /// What rolling back a migration destroys.
 fn consequence(version: &str) -> &'static str {
     match version {
+        "m20261204_000001_tenant_isolation" => {
+            "removes row-level security: the application's role then sees every tenant's rows"
+        }
         "m20240301_000001_sample_data" => "deletes the sample rows",
         "m20240201_000001_support_tables" => {
             "drops audit logs, attachments, webhooks, tags, sessions, notification settings and metrics with their rows"

@@ -45,7 +45,10 @@ pub fn differences(expected: &SchemaDump, actual: &SchemaDump) -> Vec<Difference
             .find(|(k, _)| k == kind)
             .map(|(_, o)| o.as_slice())
             .unwrap_or(&[]);
-        let singular = kind.trim_end_matches('s').to_owned();
+        let singular = match kind.strip_suffix("ies") {
+            Some(stem) => format!("{stem}y"),
+            None => kind.trim_end_matches('s').to_owned(),
+        };
         let keyed = |objects: &[String]| -> Vec<(String, String)> {
             objects.iter().map(|o| (key(kind, o), o.clone())).collect()
         };

@@ -34,13 +34,30 @@ const POSTGRES_QUERIES: &[(&str, &str)] = &[
     ),
     (
         "trigger",
-        "SELECT pg_get_triggerdef(oid), tgrelid::regclass::text FROM pg_trigger \
+        "SELECT pg_get_triggerdef(oid) \
+                || CASE tgenabled WHEN 'D' THEN ' -- DISABLED' ELSE '' END, \
+                tgrelid::regclass::text FROM pg_trigger \
          WHERE NOT tgisinternal AND tgrelid::regclass::text NOT LIKE 'pg_%' ORDER BY tgname",
     ),
     (
         "function",
         "SELECT pg_get_functiondef(p.oid), '' FROM pg_proc p \
          WHERE p.pronamespace = current_schema()::regnamespace ORDER BY p.proname",
+    ),
+    (
+        "row-security table",
+        "SELECT c.relname || ': ' || CASE WHEN c.relrowsecurity THEN 'enabled' ELSE 'disabled' END \
+                || CASE WHEN c.relforcerowsecurity THEN ', forced' ELSE '' END, c.relname::text \
+         FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace \
+           AND c.relkind IN ('r', 'p') ORDER BY 1",
+    ),
+    (
+        "policy",
+        "SELECT tablename || '.' || policyname || ': ' || permissive || ' FOR ' || cmd \
+                || ' TO ' || array_to_string(roles, ', ') \
+                || coalesce(' USING (' || qual || ')', '') \
+                || coalesce(' WITH CHECK (' || with_check || ')', ''), tablename::text \
+         FROM pg_policies WHERE schemaname = current_schema() ORDER BY tablename, policyname",
     ),
     (
         "comment",
@@ -81,7 +98,7 @@ impl SchemaDump {
                 let definition: String = row.try_get_by_index(0)?;
                 objects.push(definition.trim_end().to_owned());
             }
-            sections.push((format!("{kind}s"), objects));
+            sections.push((plural(kind), objects));
         }
         Ok(Self { sections })
     }
@@ -117,6 +134,14 @@ impl SchemaDump {
             }
         }
         Self { sections }
+    }
+}
+
+/// The section header of `kind`: `indexs` is the snapshots' historical spelling.
+fn plural(kind: &str) -> String {
+    match kind.strip_suffix('y') {
+        Some(stem) => format!("{stem}ies"),
+        None => format!("{kind}s"),
     }
 }
 

@@ -24,6 +24,7 @@ async fn empty_database_migrates_to_head(backend: Backend) {
             ("m20240101_000001_core_schema", MigrationStatus::Applied),
             ("m20240201_000001_support_tables", MigrationStatus::Applied),
             ("m20240301_000001_sample_data", MigrationStatus::Applied),
+            ("m20261204_000001_tenant_isolation", MigrationStatus::Applied),
         ]
     );
 }
