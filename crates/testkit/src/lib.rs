@@ -25,6 +25,7 @@ mod cluster;
 mod error;
 mod pgbouncer;
 mod postgres;
+mod roles;
 mod schema_dump;
 mod sqlite;
 mod tls;
@@ -33,6 +34,7 @@ use sea_orm::DatabaseConnection;
 
 pub use error::Error;
 pub use pgbouncer::pgbouncer_url;
+pub use roles::{APP_ROLE, OWNER_ROLE, OwnedDatabase, app_role_url, as_role};
 pub use schema_dump::schema_dump;
 pub use tls::{TlsServer, tls_server};
 

@@ -64,7 +64,9 @@ fn start(dir: &Path, (host, server_port): &(String, u16)) -> Result<u16, Error> 
     let program = binary()?;
     let port = cluster::free_port()?;
     let users = dir.join("pgbouncer.users");
-    fs::write(&users, "\"postgres\" \"\"\n").map_err(Error::io("writing the PgBouncer users"))?;
+    let logins: String =
+        crate::roles::LOGIN_ROLES.iter().map(|role| format!("\"{role}\" \"\"\n")).collect();
+    fs::write(&users, logins).map_err(Error::io("writing the PgBouncer users"))?;
     let config = format!(
         "[databases]\n* = host={host} port={server_port}\n\n[pgbouncer]\n\
          listen_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n\

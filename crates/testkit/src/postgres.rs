@@ -106,6 +106,13 @@ pub(crate) struct DropOnExit {
     name: String,
 }
 
+impl DropOnExit {
+    /// Drops the database `name` of the test server when dropped.
+    pub(crate) fn new(name: String) -> Result<Self, Error> {
+        Ok(Self { admin_url: admin_url()?, name })
+    }
+}
+
 impl Drop for DropOnExit {
     fn drop(&mut self) {
         let admin_url = self.admin_url.clone();

@@ -4,6 +4,7 @@ mod behaviour;
 mod entities;
 mod failed_migration;
 mod migrations;
+mod row_security;
 mod sample_data;
 mod schema_snapshot;
 mod seeding;
