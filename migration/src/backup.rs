@@ -245,13 +245,15 @@ impl Tool {
         if output.status.success() {
             return Ok(());
         }
-        Err(MigrateError::BackupTool {
-            tool: self.name,
-            problem: format!(
-                "failed: {}",
-                config.scrub(String::from_utf8_lossy(&output.stderr).trim())
-            ),
-        })
+        let said = config.scrub(String::from_utf8_lossy(&output.stderr).trim());
+        // pg_dump refuses rather than dump the one tenant a confined role can see.
+        let hint = if said.contains("row-level security") {
+            "\nThis role is confined to one tenant by row-level security: back up (and restore) \
+             as the tables' owner, the role that migrates"
+        } else {
+            ""
+        };
+        Err(MigrateError::BackupTool { tool: self.name, problem: format!("failed: {said}{hint}") })
     }
 }
 

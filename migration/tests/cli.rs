@@ -45,11 +45,11 @@ fn up_applies_every_migration_then_status_and_a_second_up_say_so() {
     }
 
     let status = migration(dir.path(), &env, &["status"]);
-    assert!(status.stdout.contains("3 applied, 0 pending"), "{}", status.stdout);
+    assert!(status.stdout.contains("4 applied, 0 pending"), "{}", status.stdout);
     let again = migration(dir.path(), &env, &["up"]);
     assert_eq!(again.code, 0);
     assert!(!again.stdout.contains("ms)"), "nothing applied twice: {}", again.stdout);
-    assert!(again.stdout.contains("3 applied, 0 pending"), "{}", again.stdout);
+    assert!(again.stdout.contains("4 applied, 0 pending"), "{}", again.stdout);
 }
 
 #[tokio::test]
@@ -157,11 +157,15 @@ fn destructive_commands_need_force_in_production() {
         assert!(run.stderr.contains("--force"), "{}", run.stderr);
     }
     let status = migration(dir.path(), &env, &["status"]);
-    assert!(status.stdout.contains("3 applied, 0 pending"), "nothing was lost: {}", status.stdout);
+    assert!(status.stdout.contains("4 applied, 0 pending"), "nothing was lost: {}", status.stdout);
 
     let forced = migration(dir.path(), &env, &["down", "--force"]);
     assert_eq!(forced.code, 0, "{}", forced.output());
-    assert!(forced.stdout.contains("Rolled back m20240301_000001_sample_data"));
+    assert!(
+        forced.stdout.contains("Rolled back m20261204_000001_tenant_isolation"),
+        "{}",
+        forced.stdout
+    );
 }
 
 #[tokio::test]
@@ -181,7 +185,7 @@ async fn production_records_sample_data_without_inserting_it_unless_asked() {
 
     assert_eq!(up.code, 0, "{}", up.output());
     assert!(up.stderr.contains("without inserting anything"), "{}", up.stderr);
-    assert!(migration(dir.path(), &env, &["status"]).stdout.contains("3 applied, 0 pending"));
+    assert!(migration(dir.path(), &env, &["status"]).stdout.contains("4 applied, 0 pending"));
     assert_eq!(
         scalar(plain.url(), "SELECT count(*) FROM tenants").await,
         1,
@@ -253,7 +257,7 @@ async fn fresh_refresh_and_reset_work_in_development_on_postgres() {
     for command in ["fresh", "refresh"] {
         let run = migration(dir.path(), &env, &[command]);
         assert_eq!(run.code, 0, "{command}: {}", run.output());
-        assert!(run.stdout.contains("3 applied, 0 pending"), "{command}: {}", run.stdout);
+        assert!(run.stdout.contains("4 applied, 0 pending"), "{command}: {}", run.stdout);
     }
     let reset = migration(dir.path(), &env, &["--json", "reset"]);
     assert_eq!(reset.code, 0, "{}", reset.output());

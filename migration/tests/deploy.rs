@@ -103,14 +103,14 @@ fn a_database_stored_as_production_refuses_destruction_whatever_app_env_says() {
 
     let down = migration(dir.path(), &[("APP_ENV", "development"), unset[0]], &["down"]);
     assert_eq!(down.code, 2, "{}", down.output());
-    assert!(down.stderr.contains("m20240301_000001_sample_data"), "{}", down.stderr);
+    assert!(down.stderr.contains("m20261204_000001_tenant_isolation"), "{}", down.stderr);
 
     let up = migration(dir.path(), &[("APP_ENV", "development"), unset[0]], &["up"]);
     assert_eq!(up.code, 2, "a laptop pointed at production: {}", up.output());
     assert!(up.stderr.contains("APP_ENV=development"), "{}", up.stderr);
 
     let status = migration(dir.path(), &unset, &["status"]);
-    assert!(status.stdout.contains("3 applied, 0 pending"), "nothing was lost: {}", status.stdout);
+    assert!(status.stdout.contains("4 applied, 0 pending"), "nothing was lost: {}", status.stdout);
 
     let forced = migration(dir.path(), &unset, &["fresh", "--force"]);
     assert_eq!(forced.code, 0, "{}", forced.output());
@@ -154,7 +154,7 @@ async fn targets_move_to_a_named_version_and_back_to_empty() {
 
     let down = migration(dir.path(), &env, &["down", "--to", "0"]);
     assert_eq!(down.code, 0, "{}", down.output());
-    assert!(down.stdout.contains("0 applied, 3 pending"), "{}", down.stdout);
+    assert!(down.stdout.contains("0 applied, 4 pending"), "{}", down.stdout);
 
     let unknown = migration(dir.path(), &env, &["up", "--to", "m2099_nothing"]);
     assert_eq!(unknown.code, 2, "{}", unknown.output());
@@ -178,7 +178,7 @@ async fn a_dry_run_prints_the_statements_and_changes_nothing() {
         assert!(dry.stdout.contains("Would apply m20240301_000001_sample_data"), "{}", dry.stdout);
         assert!(dry.stdout.contains("rolled back; nothing changed"), "{}", dry.stdout);
         let status = migration(dir.path(), &env, &["status"]);
-        assert!(status.stdout.contains("0 applied, 3 pending"), "{backend:?}: {}", status.stdout);
+        assert!(status.stdout.contains("0 applied, 4 pending"), "{backend:?}: {}", status.stdout);
         let tables = match backend {
             Backend::Postgres => "SELECT count(*) FROM pg_tables WHERE tablename = 'tenants'",
             Backend::Sqlite => "SELECT count(*) FROM sqlite_master WHERE name = 'tenants'",

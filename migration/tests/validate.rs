@@ -100,6 +100,31 @@ async fn behind_head_validate_says_what_is_pending() {
     let run = migration(dir.path(), &env, &["validate"]);
 
     assert_eq!(run.code, 1, "{}", run.output());
-    assert!(run.stdout.contains("Behind head: 2 pending"), "{}", run.stdout);
+    assert!(run.stdout.contains("Behind head: 3 pending"), "{}", run.stdout);
     assert!(run.stdout.contains("m20240201_000001_support_tables"), "{}", run.stdout);
+}
+
+#[tokio::test]
+async fn tenant_isolation_lifted_by_hand_is_drift() {
+    let (db, dir) = deployed(Backend::Postgres).await;
+    for sql in [
+        "DROP POLICY tenant_isolation ON messages",
+        "ALTER TABLE customers DISABLE ROW LEVEL SECURITY",
+        "CREATE POLICY everyone ON users USING (true)",
+        "ALTER TABLE conversations DISABLE TRIGGER trg_conversations_compute_priority",
+    ] {
+        binary::execute(db.url(), sql).await.expect(sql);
+    }
+
+    let run = migration(dir.path(), &[("DATABASE_URL", db.url())], &["validate"]);
+
+    assert_eq!(run.code, 1, "{}", run.output());
+    for line in [
+        "policy messages.tenant_isolation is missing",
+        "row-security table customers changed",
+        "policy users.everyone is not in the snapshot",
+        "trigger trg_conversations_compute_priority changed",
+    ] {
+        assert!(run.stdout.contains(line), "should say {line:?}: {}", run.stdout);
+    }
 }

@@ -84,7 +84,7 @@ async fn check_reports_on_a_running_server() {
         .and_then(|v| v.split('.').next()?.parse().ok())
         .expect("a server line with the major version");
     assert!(major >= 15, "PostgreSQL 15 or newer: {major}");
-    for needle in ["reachable  yes", "tls        no", "migrations 3 applied, none pending"] {
+    for needle in ["reachable  yes", "tls        no", "migrations 4 applied, none pending"] {
         assert!(run.stdout.contains(needle), "missing {needle:?} in\n{}", run.stdout);
     }
 

@@ -55,7 +55,7 @@ async fn up_create_makes_the_database_then_migrates_it() {
 
     assert_eq!(up.code, 0, "{}", up.output());
     assert!(up.stderr.contains("Created the database"), "{}", up.stderr);
-    assert!(up.stdout.contains("3 applied, 0 pending"), "{}", up.stdout);
+    assert!(up.stdout.contains("4 applied, 0 pending"), "{}", up.stdout);
     assert_eq!(chatdb(dir.path(), &env, &["db", "drop", "--no-backup"]).code, 0);
 }
 

@@ -59,7 +59,7 @@ async fn check_health_and_seed_work_through_pgbouncer() {
         .collect();
     for run in checks.into_iter().map(binary::finish) {
         assert_eq!(run.code, 0, "{}", run.output());
-        assert!(run.stdout.contains("3 applied, none pending"), "{}", run.stdout);
+        assert!(run.stdout.contains("4 applied, none pending"), "{}", run.stdout);
     }
 
     let server = Server::start(&env);
