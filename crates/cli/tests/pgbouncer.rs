@@ -30,11 +30,12 @@ async fn six_migrators_at_once_through_pgbouncer_apply_each_migration_once() {
     for run in &runs {
         assert_eq!(run.code, 0, "{}", run.output());
     }
-    let applied: usize = runs.iter().map(|r| r.stdout.matches("Applied m2024").count()).sum();
-    assert_eq!(applied, 3, "each migration applied once");
+    let head = migration::Migrator::names().len();
+    let applied: usize = runs.iter().map(|r| r.stdout.matches("Applied m20").count()).sum();
+    assert_eq!(applied, head, "each migration applied once");
     let count: i64 =
         binary::scalar(db.url(), "SELECT count(*) FROM seaql_migrations").await.expect("count");
-    assert_eq!(count, 3);
+    assert_eq!(count, head as i64);
 }
 
 #[tokio::test]
