@@ -114,7 +114,7 @@ fn a_short_admin_password_is_refused_and_nothing_is_applied() {
     assert!(up.stderr.contains("ADMIN_PASSWORD"), "{}", up.stderr);
     assert!(!up.output().contains(short), "the password was printed: {}", up.output());
     let status = migration(dir.path(), &[("DATABASE_URL", url.as_str())], &["status"]);
-    assert!(status.stdout.contains("0 applied, 3 pending"), "{}", status.stdout);
+    assert!(status.stdout.contains("0 applied, 4 pending"), "{}", status.stdout);
 }
 
 #[test]
@@ -265,7 +265,7 @@ async fn fresh_refresh_and_reset_work_in_development_on_postgres() {
     let reset = migration(dir.path(), &env, &["--json", "reset"]);
     assert_eq!(reset.code, 0, "{}", reset.output());
     let report: serde_json::Value = serde_json::from_str(&reset.stdout).expect("JSON");
-    assert_eq!((report["applied"].clone(), report["pending"].clone()), (0.into(), 3.into()));
+    assert_eq!((report["applied"].clone(), report["pending"].clone()), (0.into(), 4.into()));
     assert_eq!(
         scalar(
             db.url(),

@@ -103,8 +103,8 @@ async fn databases_at_different_versions_are_refused_until_the_target_is_migrate
     let run = copy(dir.path(), source.url(), target.url(), &[]);
     assert_eq!(run.code, 2, "{}", run.output());
     assert!(
-        run.stderr.contains("m20240301_000001_sample_data")
-            && run.stderr.contains("m20240201_000001_support_tables")
+        run.stderr.contains("m20261204_000001_tenant_isolation")
+            && run.stderr.contains("m20240301_000001_sample_data")
             && run.stderr.contains("--migrate-target"),
         "shows both versions and the fix: {}",
         run.stderr

@@ -33,6 +33,11 @@ async fn a_failed_migration_leaves_the_previous_version(backend: Backend) {
         .collect();
     assert_eq!(
         status,
-        [MigrationStatus::Applied, MigrationStatus::Pending, MigrationStatus::Pending]
+        [
+            MigrationStatus::Applied,
+            MigrationStatus::Pending,
+            MigrationStatus::Pending,
+            MigrationStatus::Pending
+        ]
     );
 }

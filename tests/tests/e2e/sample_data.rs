@@ -61,7 +61,7 @@ async fn sample_data_down_removes_only_sample_rows(backend: Backend) {
     let db = db.conn();
     let mine = tenant(db, "Created by a developer").await;
 
-    Migrator::default().down(db, Some(1)).await.expect("V3 down");
+    Migrator::default().down(db, Some(2)).await.expect("V4 and V3 down");
 
     let remaining = entity::prelude::Tenants::find().all(db).await.expect("tenants");
     let mut names: Vec<&str> = remaining.iter().map(|t| t.name.as_str()).collect();
