@@ -79,10 +79,11 @@ pub(crate) async fn run(config: &DatabaseConfig, json: bool) -> Result<(), Failu
         let txn = config.begin(&db).await?;
         let pending = History::read(&txn).await?.versions(State::Pending).join(", ");
         let rows = if pending.is_empty() { Some(read(&txn).await?) } else { None };
+        let isolation = migration::isolation::confinement(&txn).await?;
         config.commit(txn).await?;
-        Ok::<_, sea_orm::DbErr>((rows, pending))
+        Ok::<_, sea_orm::DbErr>((rows, pending, isolation))
     };
-    let (rows, pending) = listed
+    let (rows, pending, isolation) = listed
         .await
         .map_err(|e| anyhow::anyhow!(config.scrub(&e.to_string())))
         .context("could not list the tenants")?;
@@ -92,6 +93,13 @@ pub(crate) async fn run(config: &DatabaseConfig, json: bool) -> Result<(), Failu
         )
         .into());
     };
+    if isolation.confined {
+        // A confined role outside a tenant's transaction sees none: say so, not "0 tenants".
+        eprintln!(
+            "note: {}; listing every tenant needs the tables' owner (the migrating role)",
+            isolation.reason
+        );
+    }
     if json {
         println!("{}", serde_json::to_string_pretty(&rows).map_err(anyhow::Error::from)?);
         return Ok(());
