@@ -209,8 +209,16 @@ fn up_waits_for_a_database_that_is_not_there_yet_and_says_so() {
     let dir = tempfile::tempdir().expect("tempdir");
     let env = [("DATABASE_URL", "postgres://app@127.0.0.1:1/chatdb"), ("DB_CONNECT_TIMEOUT", "1")];
 
-    let run = migration(dir.path(), &env, &["up", "--wait", "2"]);
+    let started = std::time::Instant::now();
+    let run = migration(dir.path(), &env, &["up", "--wait", "5"]);
 
     assert_eq!(run.code, 1, "{}", run.output());
     assert!(run.stderr.matches("waiting for the database").count() >= 1, "{}", run.stderr);
+    // Like dbmate --wait: it gives up only once the whole wait has passed (it used to stop
+    // after 3.7 s when the next pause would have overrun it).
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(5),
+        "gave up after {:?}",
+        started.elapsed()
+    );
 }

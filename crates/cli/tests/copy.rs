@@ -219,6 +219,15 @@ async fn the_database_owner_can_copy_without_being_a_superuser() {
     assert_eq!(validate.code, 0, "{}", validate.output());
     let target = sea_orm::Database::connect(owned.as_str()).await.expect("connect");
     assert_same_content(&content(source.conn()).await, &content(&target).await, "as the owner");
+    // Row-level security (V4) does not confine the owner: a tenant's rows all come out.
+    let tenant_file = binary::sqlite_url(dir.path(), "tenant.sqlite3");
+    let tenant =
+        copy(dir.path(), &owned, &tenant_file, &["--tenant", SAMPLE_TENANT, "--migrate-target"]);
+    assert_eq!(tenant.code, 0, "{}", tenant.output());
+    let sql = format!("SELECT count(*) FROM messages WHERE tenant_id = '{SAMPLE_TENANT}'");
+    let messages = count(&owned, &sql).await;
+    assert!(messages > 0);
+    assert_eq!(count(&tenant_file, "SELECT count(*) FROM messages").await, messages);
     drop(target);
     binary::execute(server.url(), &format!("DROP DATABASE {database} WITH (FORCE)"))
         .await

@@ -43,12 +43,13 @@ impl DatabaseConfig {
         let deadline = tokio::time::Instant::now() + wait;
         let mut pause = FIRST_PAUSE;
         loop {
-            match self.connect_with(&pool).await {
-                Err(err @ ConfigError::Connect { .. })
-                    if tokio::time::Instant::now() + pause < deadline =>
-                {
+            let result = self.connect_with(&pool).await;
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match result {
+                // Keep trying until the time is up, the last attempt at the deadline.
+                Err(err @ ConfigError::Connect { .. }) if !left.is_zero() => {
                     tracing::warn!("waiting for the database: {err}");
-                    tokio::time::sleep(pause).await;
+                    tokio::time::sleep(pause.min(left)).await;
                     pause = (pause * 2).min(MAX_PAUSE);
                 }
                 result => return result,
