@@ -63,7 +63,7 @@ echo "Plans as the confined role (tenant $tenant):"
     | psql -X -q "$app_url" | grep -v '^ *$' | grep -v set_config | sed 's/^/    /'
 
 # Mean latency of script $2 (1 = owner, 2 = application) in pgbench report $1.
-script_latency() { awk -v n="$2" '/^SQL script/ { s++ } s == n && /latency average/ { print $4 }' "$1"; }
+script_latency() { awk -v n="$2" '/^SQL script/ { s++ } s == n && /latency average/ { print $5 }' "$1"; }
 : > "$work/owner_ms"; : > "$work/app_ms"
 for i in $(seq 1 "$RUNS"); do
     settle

@@ -14,7 +14,9 @@ pub struct Model {
     pub tenant_id: Uuid,
     /// The user (same tenant where the schema requires it).
     pub user_id: Uuid,
-    /// A hash of the session token, never the token itself.
+    /// A hash of the session token, never the token itself. Never serialized: a `Model`
+    /// returned as JSON from an endpoint must not publish it.
+    #[serde(skip_serializing)]
     pub session_token: String,
     /// Client IP address (validated on PostgreSQL).
     #[sea_orm(column_type = "Text")]

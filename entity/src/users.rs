@@ -17,7 +17,9 @@ pub struct Model {
     pub tenant_id: Uuid,
     /// E-mail address, unique per tenant regardless of case.
     pub email: String,
-    /// Argon2id PHC string; `None` for a user invited without a password.
+    /// Argon2id PHC string; `None` for a user invited without a password. Never serialized:
+    /// a `Model` returned as JSON from an endpoint must not publish it.
+    #[serde(skip_serializing, default)]
     pub password_hash: Option<String>,
     /// First name.
     pub first_name: String,

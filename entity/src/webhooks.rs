@@ -23,7 +23,9 @@ pub struct Model {
     pub events: StringList,
     /// Is active.
     pub is_active: bool,
-    /// Secret key.
+    /// The key the webhook's deliveries are signed with. Never serialized: a `Model`
+    /// returned as JSON from an endpoint must not publish it.
+    #[serde(skip_serializing)]
     pub secret_key: String,
     /// Headers.
     #[sea_orm(column_type = "JsonBinary")]

@@ -203,3 +203,49 @@ async fn decimals_stay_exact(backend: Backend) {
         assert_eq!(found.amount.value(), Decimal::from_str(text).expect("decimal"));
     }
 }
+
+/// An application that returns a model from an endpoint publishes what it serializes: the
+/// password hash, the webhook's signing key and the session token hash must not be there,
+/// while code still reads them from the model.
+#[tokio::test]
+async fn models_serialized_as_json_hold_no_secret() {
+    let db = migrated(Backend::Sqlite).await;
+    let config =
+        config::DatabaseConfig::resolve(&config::Env::from_pairs([("DATABASE_URL", db.url())], []))
+            .expect("configuration");
+    let sizes = seed::Sizes { tenants: 1, users: 3, sessions: 3, ..seed::Preset::Small.sizes() };
+    let options = seed::SeedOptions {
+        preset: seed::Preset::Small,
+        sizes,
+        seed: 3,
+        anchor: seed::default_anchor(),
+        tenant: None,
+        allow_staging: false,
+        progress: false,
+    };
+    seed::seed(&config, &options).await.expect("seeding");
+    let db = db.conn();
+
+    let mut secrets = Vec::new();
+    for user in Users::find().all(db).await.expect("users") {
+        let json = serde_json::to_string(&user).expect("JSON");
+        let hash = user.password_hash.clone().expect("V3 and seeded users have passwords");
+        assert!(!json.contains(&hash) && !json.contains("password_hash"), "{json}");
+        assert!(json.contains(&user.email), "the rest is serialized: {json}");
+        secrets.push(hash);
+    }
+    for webhook in Webhooks::find().all(db).await.expect("webhooks") {
+        let json = serde_json::to_string(&webhook).expect("JSON");
+        assert!(!json.contains(&webhook.secret_key) && !json.contains("secret_key"), "{json}");
+        secrets.push(webhook.secret_key);
+    }
+    for session in UserSessions::find().all(db).await.expect("sessions") {
+        let json = serde_json::to_string(&session).expect("JSON");
+        assert!(
+            !json.contains(&session.session_token) && !json.contains("session_token"),
+            "{json}"
+        );
+        secrets.push(session.session_token);
+    }
+    assert!(secrets.len() >= 3 && secrets.iter().all(|s| s.len() >= 16), "{secrets:?}");
+}
