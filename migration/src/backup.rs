@@ -138,7 +138,7 @@ fn write_error(path: &Path, e: &std::io::Error) -> MigrateError {
 }
 
 fn database(config: &DatabaseConfig, doing: &'static str, e: DbErr) -> MigrateError {
-    MigrateError::Database { doing, message: config.scrub(&e.to_string()) }
+    MigrateError::Database { doing, message: config.describe_error(&e) }
 }
 
 /// The server's major version, read in a transaction (safe behind PgBouncer).

@@ -363,7 +363,7 @@ async fn read_state(
     };
     read.await.map_err(|e: DbErr| MigrateError::Database {
         doing: "reading the migration history",
-        message: config.scrub(&e.to_string()),
+        message: config.describe_error(&e),
     })
 }
 

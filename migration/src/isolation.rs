@@ -165,7 +165,7 @@ pub async fn grant_app(config: &DatabaseConfig, role: &str) -> Result<Grant, Mig
     }
     let failed = |e: DbErr| MigrateError::Database {
         doing: "granting the application's privileges",
-        message: config.scrub(&e.to_string()),
+        message: config.describe_error(&e),
     };
     let db = config.connect_single().await?;
     let txn = config.begin(&db).await.map_err(failed)?;

@@ -19,7 +19,7 @@ fn database_error<'a>(
     config: &'a DatabaseConfig,
     doing: &'static str,
 ) -> impl Fn(DbErr) -> MigrateError + 'a {
-    move |e| MigrateError::Database { doing, message: config.scrub(&e.to_string()) }
+    move |e| MigrateError::Database { doing, message: config.describe_error(&e) }
 }
 
 /// `name` as a PostgreSQL identifier.

@@ -134,7 +134,7 @@ impl<'a> Runner<'a> {
             };
             self.config.commit(txn).await.map_err(|e| MigrateError::Failed {
                 migration: step.migration.clone(),
-                message: self.config.scrub(&e.to_string()),
+                message: self.config.describe_error(&e),
             })?;
             report(&step);
             done.push(step);

@@ -21,7 +21,7 @@ pub(crate) async fn run(
     };
     let report = inspected
         .await
-        .map_err(|e| anyhow::anyhow!(config.scrub(&e.to_string())))
+        .map_err(|e| anyhow::anyhow!(config.describe_error(&e)))
         .context("the database answered the connection but not the inspection")?;
     if json {
         println!("{}", serde_json::to_string_pretty(&report).map_err(anyhow::Error::from)?);

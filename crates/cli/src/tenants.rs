@@ -85,7 +85,7 @@ pub(crate) async fn run(config: &DatabaseConfig, json: bool) -> Result<(), Failu
     };
     let (rows, pending, isolation) = listed
         .await
-        .map_err(|e| anyhow::anyhow!(config.scrub(&e.to_string())))
+        .map_err(|e| anyhow::anyhow!(config.describe_error(&e)))
         .context("could not list the tenants")?;
     let Some(rows) = rows else {
         return Err(anyhow::anyhow!(

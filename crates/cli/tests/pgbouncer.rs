@@ -98,3 +98,25 @@ async fn database_lifecycle_and_backups_work_through_pgbouncer() {
         assert_eq!(run.code, 0, "{args:?}: {}", run.output());
     }
 }
+
+#[tokio::test]
+async fn without_the_pooler_setting_the_failure_names_it() {
+    let db = TestDb::migrated(Backend::Postgres).await.expect("database");
+    let plain = testkit::pgbouncer_url(db.url()).expect("PgBouncer");
+    let dir = tempfile::tempdir().expect("tempdir");
+
+    // Each run leaves its named prepared statements on the server connection the next
+    // run is given, until one collides.
+    let failed = (0..4)
+        .map(|_| chatdb(dir.path(), &[("DATABASE_URL", &plain)], &["check"]))
+        .find(|run| run.code != 0)
+        .expect("a run without DB_PGBOUNCER collides with an earlier client's statements");
+
+    assert_eq!(failed.code, 1, "{}", failed.output());
+    assert!(failed.stderr.contains("prepared statement"), "{}", failed.stderr);
+    assert!(
+        failed.stderr.contains("DB_PGBOUNCER=true") && failed.stderr.contains("?pgbouncer=true"),
+        "names the setting: {}",
+        failed.stderr
+    );
+}

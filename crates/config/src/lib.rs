@@ -110,6 +110,26 @@ impl DatabaseConfig {
         }
     }
 
+    /// What a database `error` says, for a person: the password redacted and, when it
+    /// looks like a transaction-pooling PgBouncer that this configuration does not know
+    /// about (prepared statements colliding between clients), what to set.
+    pub fn describe_error(&self, error: &dyn std::fmt::Display) -> String {
+        let text = self.scrub(&error.to_string());
+        let pooler_symptom = (text.contains("prepared statement")
+            && text.contains("already exists"))
+            || (text.contains("prepared statement") && text.contains("does not exist"))
+            || text.contains("unexpected connection status");
+        if pooler_symptom && matches!(self.target, Target::Postgres(_)) && !self.behind_pgbouncer()
+        {
+            format!(
+                "{text}\nThis looks like a transaction-pooling PgBouncer (or another pooler) in front of \
+                 the server: set DB_PGBOUNCER=true, or add ?pgbouncer=true to the URL"
+            )
+        } else {
+            text
+        }
+    }
+
     /// Human-readable lines, `name = value (source)`, with the password redacted.
     pub fn explain(&self) -> Vec<String> {
         let mut lines = vec![format!("app_env = {} ({})", self.app_env.value, self.app_env.source)];

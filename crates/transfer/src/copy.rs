@@ -309,7 +309,7 @@ async fn guard_and_back_up(
         let txn = target.config.begin(&target.db).await.map_err(|e| TransferError::Database {
             database: target.name.clone(),
             doing: "reading its stored environment".to_owned(),
-            message: target.config.scrub(&e.to_string()),
+            message: target.config.describe_error(&e),
         })?;
         let loses = format!("delete what the target holds ({holds}) and replace it with the copy");
         let refused = migration::cli::guard::refuse_unless_forced(

@@ -10,7 +10,7 @@ async fn history(side: &Side) -> Result<History, TransferError> {
     let failed = |e: sea_orm::DbErr| TransferError::Database {
         database: side.name.clone(),
         doing: "reading its migrations".to_owned(),
-        message: side.config.scrub(&e.to_string()),
+        message: side.config.describe_error(&e),
     };
     let txn = side.config.begin(&side.db).await.map_err(failed)?;
     let history = History::read(&txn).await.map_err(failed)?;

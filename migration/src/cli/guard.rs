@@ -132,7 +132,7 @@ pub async fn refuse_unless_forced<C: sea_orm_migration::sea_orm::ConnectionTrait
 ) -> Result<(), MigrateError> {
     let stored = Metadata::read(db).await.map_err(|e| MigrateError::Database {
         doing: "reading the stored environment (chatdb_metadata)",
-        message: config.scrub(&e.to_string()),
+        message: config.describe_error(&e),
     })?;
     refuse_where_data_is_real(command, config, &stored, loses)
 }

@@ -39,7 +39,7 @@ pub(super) async fn validate(
 ) -> Result<(), MigrateError> {
     let findings = inspect(config, db).await.map_err(|e| MigrateError::Database {
         doing: "reading the schema",
-        message: config.scrub(&e.to_string()),
+        message: config.describe_error(&e),
     })?;
     let Findings { history, differences, mismatches } = findings;
     let pending = history.versions(State::Pending);
@@ -107,7 +107,7 @@ pub(super) async fn dump(
     };
     let dump = read.await.map_err(|e| MigrateError::Database {
         doing: "reading the schema",
-        message: config.scrub(&e.to_string()),
+        message: config.describe_error(&e),
     })?;
     match out {
         Some(path) => {
