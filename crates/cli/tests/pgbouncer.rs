@@ -107,7 +107,7 @@ async fn without_the_pooler_setting_the_failure_names_it() {
 
     // Each run leaves its named prepared statements on the server connection the next
     // run is given, until one collides.
-    let failed = (0..4)
+    let failed = (0..10)
         .map(|_| chatdb(dir.path(), &[("DATABASE_URL", &plain)], &["check"]))
         .find(|run| run.code != 0)
         .expect("a run without DB_PGBOUNCER collides with an earlier client's statements");
