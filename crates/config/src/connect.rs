@@ -254,18 +254,32 @@ impl DatabaseConfig {
     fn sqlite_options(&self) -> Result<SqliteConnectOptions, ConfigError> {
         let Target::Sqlite(sqlite) = &self.target else { unreachable_target() };
         let path = &sqlite.path.value;
-        if !self.is_in_memory() {
+        let option = |name: &str| {
+            sqlite.options.iter().find(|(n, _)| n == name).map(|(_, value)| value.as_str())
+        };
+        // mode=rw and mode=ro open an existing file only; the default creates it.
+        let creates = matches!(option("mode"), None | Some("rwc"));
+        if !self.is_in_memory() && creates {
             self.check_sqlite_path(std::path::Path::new(path))?;
         }
-        let options = if self.is_in_memory() {
+        let mut options = if self.is_in_memory() {
             SqliteConnectOptions::from_str("sqlite::memory:")
                 .map_err(|e| self.connect_error(&e.to_string()))?
         } else {
-            SqliteConnectOptions::new()
+            let read_only = option("mode") == Some("ro");
+            let options = SqliteConnectOptions::new()
                 .filename(path)
-                .create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
+                .create_if_missing(creates)
+                .read_only(read_only);
+            // Switching to WAL writes to the file.
+            if read_only { options } else { options.journal_mode(SqliteJournalMode::Wal) }
         };
+        if let Some(cache) = option("cache") {
+            options = options.shared_cache(cache == "shared");
+        }
+        if let Some(immutable) = option("immutable") {
+            options = options.immutable(immutable == "true");
+        }
         Ok(options.foreign_keys(true).busy_timeout(SQLITE_BUSY_TIMEOUT))
     }
 

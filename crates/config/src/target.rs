@@ -79,7 +79,17 @@ pub struct PostgresTarget {
 pub struct SqliteTarget {
     /// The file (or `:memory:`).
     pub path: Sourced<String>,
+    /// The URL's SQLite options, e.g. `mode=ro`; checked, see [`SQLITE_URL_PARAMETERS`].
+    pub options: Vec<(String, String)>,
 }
+
+/// The parameters an `sqlite:` URL may carry, with the values each accepts (sqlx's
+/// SQLite options): anything else is refused rather than ignored.
+pub const SQLITE_URL_PARAMETERS: &[(&str, &[&str])] = &[
+    ("mode", &["ro", "rw", "rwc"]),
+    ("cache", &["shared", "private"]),
+    ("immutable", &["true", "false"]),
+];
 
 /// A password: shown as `***` by `Debug`, `Display` and serialisation.
 #[derive(Clone)]
@@ -148,7 +158,10 @@ impl Target {
             });
         }
         let path = embedded_dir.join(format!("chatdb-{app_env}.sqlite3"));
-        Ok(Self::Sqlite(SqliteTarget { path: Sourced::default_value(path.display().to_string()) }))
+        Ok(Self::Sqlite(SqliteTarget {
+            path: Sourced::default_value(path.display().to_string()),
+            options: Vec::new(),
+        }))
     }
 
     /// The target a URL given on the command line (`flag`) names.
@@ -200,13 +213,14 @@ fn from_url(env: &Env, app_env: AppEnv, url: &str, source: &Source) -> Result<Ta
     let scheme = url.split_once(':').map(|(s, _)| s).unwrap_or_default();
     match scheme {
         "sqlite" => {
-            let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
-            let path = path.split('?').next().unwrap_or_default();
+            let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+            let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
             if path.is_empty() {
                 return Err(ConfigError::MalformedUrl { var, reason: "no file name".into() });
             }
             Ok(Target::Sqlite(SqliteTarget {
                 path: Sourced::new(path.to_owned(), source.url_part()),
+                options: sqlite_options(&var, query)?,
             }))
         }
         "postgres" | "postgresql" => {
@@ -228,6 +242,31 @@ fn from_url(env: &Env, app_env: AppEnv, url: &str, source: &Source) -> Result<Ta
         }
         _ => Err(ConfigError::UnsupportedScheme { var, scheme: scheme.to_owned() }),
     }
+}
+
+/// The options of an `sqlite:` URL's query, each checked against [`SQLITE_URL_PARAMETERS`].
+fn sqlite_options(var: &str, query: &str) -> Result<Vec<(String, String)>, ConfigError> {
+    let mut options = Vec::new();
+    for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+        let Some((_, values)) = SQLITE_URL_PARAMETERS.iter().find(|(known, _)| *known == name)
+        else {
+            let accepted: Vec<&str> = SQLITE_URL_PARAMETERS.iter().map(|(n, _)| *n).collect();
+            return Err(ConfigError::UnknownUrlParameter {
+                var: var.to_owned(),
+                parameter: name.into_owned(),
+                accepted: accepted.join(", "),
+            });
+        };
+        if !values.contains(&value.as_ref()) {
+            return Err(ConfigError::Invalid {
+                var: format!("{var} ({name})"),
+                value: value.into_owned(),
+                expected: values.join(", "),
+            });
+        }
+        options.push((name.into_owned(), value.into_owned()));
+    }
+    Ok(options)
 }
 
 /// Why a URL does not parse, in terms of what the user wrote: an `@`, `:` or `/` left

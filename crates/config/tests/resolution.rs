@@ -339,3 +339,42 @@ fn debug_display_and_json_never_show_the_password() {
     assert!(explained.contains("password = *** (from the URL in DATABASE_URL)"), "{explained}");
     assert_eq!(config.scrub(&format!("oops {PASSWORD}")), "oops ***");
 }
+
+#[test]
+fn sqlite_url_parameters_are_checked_like_postgres_ones() {
+    let misspelt =
+        resolve(&[("DATABASE_URL", "sqlite://x.db?mdoe=rwc")], &[]).expect_err("refused");
+    let message = misspelt.to_string();
+    assert!(message.contains("DATABASE_URL") && message.contains("\"mdoe\""), "{message}");
+    assert!(message.contains("mode, cache, immutable"), "says what is accepted: {message}");
+
+    let bad_value =
+        resolve(&[("DATABASE_URL", "sqlite://x.db?mode=rwx")], &[]).expect_err("refused");
+    assert!(bad_value.to_string().contains("ro, rw, rwc"), "{bad_value}");
+
+    let config =
+        resolve(&[("DATABASE_URL", "sqlite://x.db?mode=ro&cache=shared")], &[]).expect("resolves");
+    let Target::Sqlite(sqlite) = &config.target else { panic!("expected SQLite") };
+    assert_eq!(sqlite.options, [("mode".into(), "ro".into()), ("cache".into(), "shared".into())]);
+}
+
+#[tokio::test]
+async fn a_read_only_sqlite_url_opens_an_existing_file_and_never_creates_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("app.sqlite3");
+    let url = |mode: &str| format!("sqlite://{}?mode={mode}", file.display());
+
+    let missing = resolve(&[("DATABASE_URL", &url("ro"))], &[]).expect("resolves");
+    assert!(missing.connect().await.is_err(), "mode=ro must not create the file");
+    assert!(!file.exists());
+
+    let created = resolve(&[("DATABASE_URL", &url("rwc"))], &[]).expect("resolves");
+    let db = created.connect().await.expect("rwc creates");
+    sea_orm::ConnectionTrait::execute_unprepared(&db, "CREATE TABLE t (x)").await.expect("write");
+    db.close().await.expect("close");
+
+    let read_only = resolve(&[("DATABASE_URL", &url("ro"))], &[]).expect("resolves");
+    let db = read_only.connect().await.expect("ro opens it");
+    let write = sea_orm::ConnectionTrait::execute_unprepared(&db, "INSERT INTO t VALUES (1)").await;
+    assert!(write.is_err(), "mode=ro refuses writes");
+}
