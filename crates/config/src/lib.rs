@@ -70,6 +70,9 @@ pub struct DatabaseConfig {
     pub pool: PoolConfig,
     /// What the migrations read besides the connection.
     pub migrations: MigrationSettings,
+    /// Variables that are set but were not used: PostgreSQL settings (a port, a password…)
+    /// without a host or database to go with them, when the embedded SQLite file is used.
+    pub unused: Vec<String>,
 }
 
 impl DatabaseConfig {
@@ -89,7 +92,15 @@ impl DatabaseConfig {
         let target = Target::resolve(env, app_env.value, dir)?;
         let pool = PoolConfig::resolve(env)?;
         let migrations = MigrationSettings::resolve(env, app_env.value)?;
-        Ok(Self { app_env, target, pool, migrations })
+        let unused = target.unused_variables(env);
+        if !unused.is_empty() {
+            tracing::warn!(
+                "{} set but unused: without a host or database variable (or DATABASE_URL) the \
+                 embedded SQLite file is used; set DB_HOST or DATABASE_URL to use PostgreSQL",
+                unused.join(", ")
+            );
+        }
+        Ok(Self { app_env, target, pool, migrations, unused })
     }
 
     /// The configuration of `env` with the database a command-line `flag` names by `url`
@@ -99,7 +110,7 @@ impl DatabaseConfig {
         let target = Target::from_flag(env, app_env.value, flag, url)?;
         let pool = PoolConfig::resolve(env)?;
         let migrations = MigrationSettings::resolve(env, app_env.value)?;
-        Ok(Self { app_env, target, pool, migrations })
+        Ok(Self { app_env, target, pool, migrations, unused: Vec::new() })
     }
 
     /// `text` with the password, if any, replaced by `***`.
@@ -192,6 +203,12 @@ impl DatabaseConfig {
         match &pool.statement_timeout {
             Some(t) => lines.push(line("statement_timeout", &secs(&t.value), &t.source)),
             None => lines.push("statement_timeout = (none) (default)".to_owned()),
+        }
+        if !self.unused.is_empty() {
+            lines.push(format!(
+                "unused = {} (PostgreSQL settings without a host or database: not used)",
+                self.unused.join(", ")
+            ));
         }
         let migrations = &self.migrations;
         lines.push(line(

@@ -199,6 +199,22 @@ impl Target {
         if names.is_empty() { "the defaults".to_owned() } else { names.join(", ") }
     }
 
+    /// The PostgreSQL variables of `env` that are set but play no part in this target (the
+    /// embedded SQLite file was chosen for want of a host or database). libpq's own `PG*`
+    /// variables are left out: shells set them for psql.
+    pub fn unused_variables(&self, env: &Env) -> Vec<String> {
+        let Self::Sqlite(sqlite) = self else { return Vec::new() };
+        if sqlite.path.source != Source::Default {
+            return Vec::new();
+        }
+        [PORT_VARS, USER_VARS, PASSWORD_VARS, SSL_MODE_VARS, ROOT_CERT_VARS, &[PGBOUNCER_VAR]]
+            .concat()
+            .into_iter()
+            .filter(|name| !name.starts_with("PG") && env.get(name).is_some())
+            .map(str::to_owned)
+            .collect()
+    }
+
     /// The password, if any, so that messages can be scrubbed of it.
     pub fn password(&self) -> Option<&str> {
         match self {

@@ -378,3 +378,18 @@ async fn a_read_only_sqlite_url_opens_an_existing_file_and_never_creates_one() {
     let write = sea_orm::ConnectionTrait::execute_unprepared(&db, "INSERT INTO t VALUES (1)").await;
     assert!(write.is_err(), "mode=ro refuses writes");
 }
+
+#[test]
+fn postgres_settings_without_a_host_are_named_as_unused() {
+    let config = resolve(&[("DB_PORT", "6543"), ("DB_PASSWORD", PASSWORD), ("PGUSER", "me")], &[])
+        .expect("resolves");
+
+    assert!(matches!(config.target, Target::Sqlite(_)), "still the embedded default");
+    assert_eq!(config.unused, ["DB_PORT", "DB_PASSWORD"], "libpq's PG* of the shell are not named");
+    let explained = config.explain().join("\n");
+    assert!(explained.contains("unused = DB_PORT, DB_PASSWORD"), "{explained}");
+    assert!(!explained.contains(PASSWORD));
+
+    let with_host = resolve(&[("DB_HOST", "db"), ("DB_PORT", "6543")], &[]).expect("resolves");
+    assert!(with_host.unused.is_empty());
+}
