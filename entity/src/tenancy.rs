@@ -58,3 +58,29 @@ where
     txn.commit().await?;
     Ok(done)
 }
+
+/// The row of `tenant` in `E`'s table (`customers` or `users`) whose e-mail is `email`, in
+/// any case. On PostgreSQL it goes through the migrations' `<table>_with_email` lookup,
+/// which uses the unique e-mail index where a confined role's own `lower(email) = …`
+/// cannot (PostgreSQL applies a confined role's non-leakproof conditions after the
+/// policies), and answers only for the transaction's tenant: call it in a [`scoped`]
+/// transaction of `tenant`.
+pub(crate) async fn find_by_email<E, C>(
+    db: &C,
+    tenant: Uuid,
+    email: &str,
+) -> Result<Option<E::Model>, DbErr>
+where
+    E: sea_orm::EntityTrait,
+    C: ConnectionTrait,
+{
+    let table = E::default().table_name();
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => format!("SELECT * FROM {table}_with_email($1, $2)"),
+        _ => format!("SELECT * FROM {table} WHERE tenant_id = ? AND lower(email) = lower(?)"),
+    };
+    let statement =
+        sea_orm::Statement::from_sql_and_values(backend, sql, [tenant.into(), email.into()]);
+    E::find().from_raw_sql(statement).one(db).await
+}

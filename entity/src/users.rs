@@ -92,3 +92,16 @@ impl Related<super::notification_settings::Entity> for Entity {
 }
 
 crate::triggers::uuid_v7_behaviour!(read_back_updates);
+
+impl Entity {
+    /// The user of `tenant` whose e-mail is `email`, in any case, through the unique e-mail
+    /// index. On PostgreSQL, call it in a transaction scoped to `tenant`
+    /// ([`crate::tenancy::scoped`]): it answers for that tenant only.
+    pub async fn find_by_email<C: sea_orm::ConnectionTrait>(
+        db: &C,
+        tenant: Uuid,
+        email: &str,
+    ) -> Result<Option<Model>, DbErr> {
+        crate::tenancy::find_by_email::<Entity, C>(db, tenant, email).await
+    }
+}

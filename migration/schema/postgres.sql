@@ -422,6 +422,16 @@ BEGIN
     RETURN NEW;
 END
 $function$
+CREATE OR REPLACE FUNCTION public.customers_with_email(wanted_tenant uuid, wanted_email text)
+ RETURNS SETOF customers
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO '$user', 'public'
+AS $function$
+    SELECT * FROM customers
+    WHERE tenant_id = wanted_tenant AND tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid
+      AND lower(email) = lower(wanted_email)
+$function$
 CREATE OR REPLACE FUNCTION public.touch_updated_at()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -430,6 +440,16 @@ BEGIN
     NEW.updated_at := now();
     RETURN NEW;
 END
+$function$
+CREATE OR REPLACE FUNCTION public.users_with_email(wanted_tenant uuid, wanted_email text)
+ RETURNS SETOF users
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO '$user', 'public'
+AS $function$
+    SELECT * FROM users
+    WHERE tenant_id = wanted_tenant AND tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid
+      AND lower(email) = lower(wanted_email)
 $function$
 -- row-security tables
 audit_logs: enabled

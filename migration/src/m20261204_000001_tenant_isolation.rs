@@ -6,6 +6,11 @@
 //! nothing. The owner — the role that migrates, seeds, copies and backs up — is not
 //! confined: row-level security is enabled, not forced, so no `BYPASSRLS` is needed.
 //!
+//! A confined role's own conditions run after the policies unless their functions are
+//! leakproof, so the unique indexes on `lower(email)` cannot serve its e-mail lookups;
+//! `customers_with_email` and `users_with_email` look up the transaction's tenant's row
+//! through them, as the owner, and nothing outside that tenant.
+//!
 //! SQLite has no roles and no row-level security: there V4 records itself as applied and
 //! does nothing.
 
@@ -41,6 +46,10 @@ const POLICY: &str = "tenant_isolation";
 /// uses the `tenant_id` indexes with it.
 const CURRENT_TENANT: &str = "NULLIF(current_setting('app.tenant_id', true), '')::uuid";
 
+/// Tables looked up by e-mail, case-insensitively, through their unique index on
+/// `(tenant_id, lower(email))`.
+const BY_EMAIL: &[&str] = &["customers", "users"];
+
 /// V4: tenant isolation by row-level security.
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -71,7 +80,7 @@ fn isolated_tables() -> impl Iterator<Item = (&'static str, &'static str)> {
 /// writes (`WITH CHECK`, so a row can neither be inserted for nor moved to another
 /// tenant).
 fn postgres_enable_isolation() -> Vec<String> {
-    isolated_tables()
+    let mut statements: Vec<String> = isolated_tables()
         .flat_map(|(table, column)| {
             let rule = format!("{column} = {CURRENT_TENANT}");
             [
@@ -79,17 +88,36 @@ fn postgres_enable_isolation() -> Vec<String> {
                 format!("CREATE POLICY {POLICY} ON {table} USING ({rule}) WITH CHECK ({rule})"),
             ]
         })
-        .collect()
+        .collect();
+    statements.extend(BY_EMAIL.iter().map(|table| postgres_lookup_by_email(table)));
+    statements
+}
+
+/// `<table>_with_email(tenant, email)`: the row of `tenant` whose e-mail is `email`, any
+/// case — only when `tenant` is the transaction's tenant. It runs as its owner (the
+/// tables' owner, whom the policies do not confine) so that the unique index serves it.
+fn postgres_lookup_by_email(table: &str) -> String {
+    format!(
+        "CREATE FUNCTION {table}_with_email(wanted_tenant uuid, wanted_email text) RETURNS SETOF {table}
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+    SELECT * FROM {table}
+    WHERE tenant_id = wanted_tenant AND tenant_id = {CURRENT_TENANT}
+      AND lower(email) = lower(wanted_email)
+$$"
+    )
 }
 
 /// Undoes [`postgres_enable_isolation`].
 fn postgres_disable_isolation() -> Vec<String> {
-    isolated_tables()
-        .flat_map(|(table, _)| {
-            [
-                format!("DROP POLICY {POLICY} ON {table}"),
-                format!("ALTER TABLE {table} DISABLE ROW LEVEL SECURITY"),
-            ]
-        })
-        .collect()
+    let mut statements: Vec<String> = BY_EMAIL
+        .iter()
+        .map(|table| format!("DROP FUNCTION {table}_with_email(uuid, text)"))
+        .collect();
+    statements.extend(isolated_tables().flat_map(|(table, _)| {
+        [
+            format!("DROP POLICY {POLICY} ON {table}"),
+            format!("ALTER TABLE {table} DISABLE ROW LEVEL SECURITY"),
+        ]
+    }));
+    statements
 }

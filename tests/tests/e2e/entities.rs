@@ -249,3 +249,18 @@ async fn models_serialized_as_json_hold_no_secret() {
     }
     assert!(secrets.len() >= 3 && secrets.iter().all(|s| s.len() >= 16), "{secrets:?}");
 }
+
+/// On SQLite (no row-level security) the e-mail lookup is an ordinary query of that tenant.
+#[tokio::test]
+async fn e_mail_lookups_on_sqlite_are_case_insensitive_and_per_tenant() {
+    let db = migrated(Backend::Sqlite).await;
+    let db = db.conn();
+    let (mine, other) = (tenant(db, "Mine").await, tenant(db, "Other").await);
+    let person = agent(db, mine.id, "Casey.Jones@Example.com").await;
+
+    let found = Users::find_by_email(db, mine.id, "casey.jones@example.COM").await.expect("lookup");
+    assert_eq!(found.map(|u| u.id), Some(person.id));
+    let elsewhere =
+        Users::find_by_email(db, other.id, "casey.jones@example.com").await.expect("lookup");
+    assert!(elsewhere.is_none());
+}

@@ -383,3 +383,37 @@ async fn every_table_with_a_tenant_enforces_row_level_security() {
     .await;
     assert_eq!(permissive_extra, 0, "a second permissive policy would widen what a tenant sees");
 }
+
+#[tokio::test]
+async fn e_mail_lookups_find_the_scoped_tenants_row_and_nothing_of_another() {
+    let d = deployment().await;
+    let email_of = async |table: &str, tenant: Uuid| -> String {
+        let sql = format!(
+            "SELECT email FROM {table} WHERE tenant_id = '{tenant}' AND email IS NOT NULL LIMIT 1"
+        );
+        let row = d.db.conn().query_one_raw(Statement::from_string(DbBackend::Postgres, sql));
+        row.await.expect("email").expect("row").try_get_by_index(0).expect("email")
+    };
+    let (customer_a, customer_b) =
+        (email_of("customers", d.a).await, email_of("customers", d.b).await);
+    let (user_a, user_b) = (email_of("users", d.a).await, email_of("users", d.b).await);
+
+    let found = d
+        .in_scope(d.a, async |txn| {
+            Ok((
+                Customers::find_by_email(txn, d.a, &customer_a.to_uppercase()).await?,
+                Users::find_by_email(txn, d.a, &user_a.to_uppercase()).await?,
+                Customers::find_by_email(txn, d.b, &customer_b).await?,
+                Users::find_by_email(txn, d.b, &user_b).await?,
+            ))
+        })
+        .await
+        .expect("lookups");
+    assert_eq!(found.0.map(|c| (c.tenant_id, c.email)), Some((d.a, Some(customer_a.clone()))));
+    assert_eq!(found.1.map(|u| (u.tenant_id, u.email)), Some((d.a, user_a)));
+    assert!(found.2.is_none() && found.3.is_none(), "another tenant's rows stay out of reach");
+
+    let txn = d.app_config.begin(&d.app).await.expect("begin");
+    let unscoped = Customers::find_by_email(&txn, d.a, &customer_a).await.expect("lookup");
+    assert!(unscoped.is_none(), "no tenant, no row");
+}
