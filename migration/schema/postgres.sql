@@ -424,13 +424,15 @@ END
 $function$
 CREATE OR REPLACE FUNCTION public.customers_with_email(wanted_tenant uuid, wanted_email text)
  RETURNS SETOF customers
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO '$user', 'public'
 AS $function$
-    SELECT * FROM customers
-    WHERE tenant_id = wanted_tenant AND tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid
-      AND lower(email) = lower(wanted_email)
+BEGIN
+    RETURN QUERY SELECT * FROM customers
+        WHERE tenant_id = wanted_tenant AND tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid
+          AND lower(email) = lower(wanted_email);
+END
 $function$
 CREATE OR REPLACE FUNCTION public.touch_updated_at()
  RETURNS trigger
@@ -443,13 +445,15 @@ END
 $function$
 CREATE OR REPLACE FUNCTION public.users_with_email(wanted_tenant uuid, wanted_email text)
  RETURNS SETOF users
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO '$user', 'public'
 AS $function$
-    SELECT * FROM users
-    WHERE tenant_id = wanted_tenant AND tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid
-      AND lower(email) = lower(wanted_email)
+BEGIN
+    RETURN QUERY SELECT * FROM users
+        WHERE tenant_id = wanted_tenant AND tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid
+          AND lower(email) = lower(wanted_email);
+END
 $function$
 -- row-security tables
 audit_logs: enabled

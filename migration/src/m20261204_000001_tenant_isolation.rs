@@ -95,14 +95,17 @@ fn postgres_enable_isolation() -> Vec<String> {
 
 /// `<table>_with_email(tenant, email)`: the row of `tenant` whose e-mail is `email`, any
 /// case — only when `tenant` is the transaction's tenant. It runs as its owner (the
-/// tables' owner, whom the policies do not confine) so that the unique index serves it.
+/// tables' owner, whom the policies do not confine) so that the unique index serves it;
+/// PL/pgSQL rather than SQL so that a session plans its query once, not on every call.
 fn postgres_lookup_by_email(table: &str) -> String {
     format!(
         "CREATE FUNCTION {table}_with_email(wanted_tenant uuid, wanted_email text) RETURNS SETOF {table}
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
-    SELECT * FROM {table}
-    WHERE tenant_id = wanted_tenant AND tenant_id = {CURRENT_TENANT}
-      AND lower(email) = lower(wanted_email)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM {table}
+        WHERE tenant_id = wanted_tenant AND tenant_id = {CURRENT_TENANT}
+          AND lower(email) = lower(wanted_email);
+END
 $$"
     )
 }
