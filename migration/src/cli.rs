@@ -351,7 +351,7 @@ pub async fn run(
 }
 
 /// The history and the stored metadata, read in one transaction without a lock.
-async fn read_state(
+pub(crate) async fn read_state(
     config: &DatabaseConfig,
     db: &DatabaseConnection,
 ) -> Result<(History, Metadata), MigrateError> {

@@ -11,14 +11,16 @@
 //!   the tables' owner to the tenant of its transaction (PostgreSQL; nothing on SQLite).
 //!
 //! Every migration runs in a transaction on both backends. Run them with
-//! `cargo run -p migration -- up` (see `--help`), or from code:
+//! `cargo run -p migration -- up` (see `--help`), or from code with [`up`] — for example
+//! at an application's start-up, from several replicas at once:
 //!
 //! ```no_run
-//! use migration::{Migrator, MigratorTraitSelf};
-//! # async fn run(db: &sea_orm_migration::sea_orm::DatabaseConnection) -> Result<(), Box<dyn std::error::Error>> {
-//! // ADMIN_EMAIL, ADMIN_PASSWORD, SEED_SAMPLE_DATA and APP_ENV, from the environment and .env:
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! // The database, APP_ENV, ADMIN_EMAIL, ADMIN_PASSWORD…: from the environment and .env.
 //! let config = config::DatabaseConfig::from_env()?;
-//! Migrator::new(config.migrations).up(db, None).await?;
+//! for step in migration::up(&config).await? {
+//!     println!("applied {} in {:.0} ms", step.migration, step.millis);
+//! }
 //! # Ok(()) }
 //! ```
 
@@ -57,7 +59,32 @@ pub const RECOUNT_TAG_USAGE: &str = "UPDATE tags SET usage_count = \
      (SELECT count(*) FROM customer_tags l WHERE l.tag_id = tags.id) + \
      (SELECT count(*) FROM conversation_tags l WHERE l.tag_id = tags.id)";
 
+/// Applies every pending migration to the database `config` names: the way to migrate
+/// from code. Each migration runs in its own transaction under the migrators' lock, so
+/// replicas starting at once apply each migration once; the database records its
+/// environment (`chatdb_metadata`) for the destructive commands' guards; a database that
+/// recorded a stronger environment than `APP_ENV` (a development shell pointed at
+/// production) is refused. Returns the migrations applied, oldest first.
+pub async fn up(config: &config::DatabaseConfig) -> Result<Vec<runner::Step>, MigrateError> {
+    let db = config.connect_single().await?;
+    let (_, stored) = cli::read_state(config, &db).await?;
+    cli::guard::refuse_wrong_environment(config, &stored)?;
+    let runner = runner::Runner::new(&db, config);
+    let steps = runner.run(runner::Direction::Up, &runner::Goal::All, false, &mut |_| {}).await;
+    db.close().await.map_err(|e| MigrateError::Database {
+        doing: "closing the connection",
+        message: config.describe_error(&e),
+    })?;
+    steps
+}
+
 /// The workspace's migrations, oldest first, with the settings V1 and V3 read.
+///
+/// Its [`MigratorTraitSelf`] methods (`up`, `down`, …) are sea-orm's and bypass this
+/// crate's runner: no migrators' lock (two replicas migrating at once can both apply a
+/// migration), no `chatdb_metadata` (the destructive commands' guards cannot know the
+/// database's environment). Outside tests of the migrations themselves, use [`up`] or
+/// the `migration` binary.
 #[derive(Clone, Debug, Default)]
 pub struct Migrator {
     settings: MigrationSettings,

@@ -184,3 +184,39 @@ async fn a_migrator_killed_while_waiting_on_sqlite_leaves_v1_and_the_next_up_fin
     assert_eq!(next.code, 0, "{}", next.output());
     assert!(next.stdout.contains("4 applied, 0 pending"), "{}", next.stdout);
 }
+
+/// An application migrating at start-up from two tasks (or replicas) at once, through the
+/// library: each migration applied by one of them, the environment recorded.
+#[tokio::test]
+async fn two_tasks_migrating_through_the_library_at_once_apply_each_migration_once() {
+    for backend in Backend::ALL {
+        let db = TestDb::empty(backend).await.expect("database");
+        let env = config::Env::from_pairs(
+            [
+                ("DATABASE_URL", db.url()),
+                ("APP_ENV", "staging"),
+                ("DB_SSL_MODE", "disable"),
+                ("DB_ALLOW_INSECURE", "true"),
+                ("ADMIN_PASSWORD", "a-long-enough-password"),
+            ],
+            [],
+        );
+        let config = config::DatabaseConfig::resolve(&env).expect("configuration");
+
+        let (first, second) = tokio::join!(migration::up(&config), migration::up(&config));
+
+        let applied = first.expect("first task").len() + second.expect("second task").len();
+        assert_eq!(applied, MIGRATIONS, "{backend:?}: each migration applied once");
+        assert_eq!(
+            count(db.url(), "SELECT count(*) FROM seaql_migrations").await,
+            MIGRATIONS as i64
+        );
+        let stored: String =
+            binary::scalar(db.url(), "SELECT value FROM chatdb_metadata WHERE key = 'environment'")
+                .await
+                .expect("metadata");
+        assert_eq!(stored, "staging", "{backend:?}: the guards know the database is staging");
+        let again = migration::up(&config).await.expect("nothing left");
+        assert!(again.is_empty());
+    }
+}

@@ -33,6 +33,9 @@ pub enum Error {
     /// A database operation failed.
     #[error(transparent)]
     Db(#[from] sea_orm::DbErr),
+    /// Migrating a template failed.
+    #[error("migrating a test database: {0}")]
+    Migrate(String),
     /// A query gave no row.
     #[error("the query {0:?} gave no row")]
     NoRow(String),

@@ -51,6 +51,16 @@ fn fingerprint() -> String {
     format!("{:016x}", hasher.finish())
 }
 
+/// Migrates the database at `url` the way deployments do ([`migration::up`]: the
+/// migrators' lock, the database's environment recorded as `test`).
+async fn migrate(url: &str) -> Result<(), Error> {
+    let env = config::Env::from_pairs([("DATABASE_URL", url), ("APP_ENV", "test")], []);
+    let config =
+        config::DatabaseConfig::resolve(&env).map_err(|e| Error::Migrate(e.to_string()))?;
+    migration::up(&config).await.map_err(|e| Error::Migrate(e.to_string()))?;
+    Ok(())
+}
+
 /// A database backend under test.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {

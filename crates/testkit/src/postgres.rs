@@ -1,6 +1,5 @@
 //! A PostgreSQL database per test, cloned from a migrated template.
 
-use migration::{Migrator, MigratorTraitSelf};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 
 use crate::{Error, cluster};
@@ -69,9 +68,7 @@ async fn ensure_template(admin_url: &str) -> Result<String, Error> {
         let building = format!("{name}_building");
         exec(admin, format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)")).await?;
         exec(admin, format!("CREATE DATABASE {building}")).await?;
-        let db = Database::connect(with_database(admin_url, &building)?).await?;
-        Migrator::default().up(&db, None).await?;
-        db.close().await?;
+        crate::migrate(&with_database(admin_url, &building)?).await?;
         exec(admin, format!("ALTER DATABASE {building} RENAME TO {name}")).await
     }
     .await;

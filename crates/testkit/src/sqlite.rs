@@ -5,7 +5,6 @@ use std::fs::{self, File};
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use migration::{Migrator, MigratorTraitSelf};
 use sea_orm::{Database, DatabaseConnection};
 
 use crate::{Error, cluster, fingerprint};
@@ -53,9 +52,7 @@ async fn build_template(dir: &Path, path: &Path, lock: &File) -> Result<(), Erro
         remove_stale(dir);
         let building = path.with_extension("building");
         let _ = fs::remove_file(&building);
-        let db = Database::connect(url_of(&building)).await?;
-        Migrator::default().up(&db, None).await?;
-        db.close().await?;
+        crate::migrate(&url_of(&building)).await?;
         fs::rename(&building, path).map_err(Error::io("publishing the SQLite template"))?;
         Ok::<_, Error>(())
     }

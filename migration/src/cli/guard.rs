@@ -16,19 +16,9 @@ pub(crate) fn check(
     stored: &Metadata,
     history: &History,
 ) -> Result<(), MigrateError> {
-    let app_env = &config.app_env;
     let loses = match command {
         MigrateCommand::Up { force, .. } => {
-            let downgrade = stored
-                .app_env()
-                .map_or(stored.holds_real_data(), |env| rank(app_env.value) < rank(env));
-            if downgrade && !force {
-                return Err(MigrateError::WrongEnvironment {
-                    stored: stored.environment.clone().unwrap_or_default(),
-                    app_env: app_env.value,
-                });
-            }
-            return Ok(());
+            return if *force { Ok(()) } else { refuse_wrong_environment(config, stored) };
         }
         MigrateCommand::Status { .. }
         | MigrateCommand::Validate
@@ -88,6 +78,24 @@ pub(crate) fn refuse_where_data_is_real(
         return Ok(());
     };
     Err(MigrateError::Refused { command, reason, loses })
+}
+
+/// Refuses `up` from an `APP_ENV` weaker than the environment the database recorded (a
+/// development shell pointed at production).
+pub(crate) fn refuse_wrong_environment(
+    config: &DatabaseConfig,
+    stored: &Metadata,
+) -> Result<(), MigrateError> {
+    let app_env = config.app_env.value;
+    let downgrade =
+        stored.app_env().map_or(stored.holds_real_data(), |env| rank(app_env) < rank(env));
+    if downgrade {
+        return Err(MigrateError::WrongEnvironment {
+            stored: stored.environment.clone().unwrap_or_default(),
+            app_env,
+        });
+    }
+    Ok(())
 }
 
 /// What rolling back a migration destroys.
