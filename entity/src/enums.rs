@@ -1,14 +1,38 @@
 //! The enumerated columns, stored as upper-case strings that the database checks.
+//!
+//! Each enum prints and parses as its stored value and gives it as a `&'static str`:
+//!
+//! ```
+//! use entity::enums::{AsStr, ConversationStatus};
+//! let status: ConversationStatus = "IN_PROGRESS".parse().unwrap();
+//! assert_eq!(status, ConversationStatus::InProgress);
+//! assert_eq!(status.to_string(), "IN_PROGRESS");
+//! assert_eq!(status.as_str(), "IN_PROGRESS");
+//! assert!("in progress".parse::<ConversationStatus>().is_err());
+//! ```
 
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// A tenant's or subscription's plan. Defaults to `FREE` in the database.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
 )]
 #[sea_orm(rs_type = "String", db_type = "Text")]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum PlanType {
     /// `FREE`.
     #[sea_orm(string_value = "FREE")]
@@ -26,10 +50,23 @@ pub enum PlanType {
 
 /// Whether a tenant may use the platform. Defaults to `ACTIVE` in the database.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
 )]
 #[sea_orm(rs_type = "String", db_type = "Text")]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum TenantStatus {
     /// `ACTIVE`.
     #[sea_orm(string_value = "ACTIVE")]
@@ -47,10 +84,23 @@ pub enum TenantStatus {
 
 /// What a user may do. Defaults to `AGENT` in the database.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
 )]
 #[sea_orm(rs_type = "String", db_type = "Text")]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum UserRole {
     /// `SUPER_ADMIN`.
     #[sea_orm(string_value = "SUPER_ADMIN")]
@@ -68,10 +118,23 @@ pub enum UserRole {
 
 /// Whether a user may sign in. Defaults to `ACTIVE` in the database.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
 )]
 #[sea_orm(rs_type = "String", db_type = "Text")]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum UserStatus {
     /// `ACTIVE`.
     #[sea_orm(string_value = "ACTIVE")]
@@ -89,10 +152,23 @@ pub enum UserStatus {
 
 /// Whether an agent takes conversations now. Defaults to `ONLINE` in the database.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
 )]
 #[sea_orm(rs_type = "String", db_type = "Text")]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum AvailabilityStatus {
     /// `ONLINE`.
     #[sea_orm(string_value = "ONLINE")]
@@ -110,10 +186,23 @@ pub enum AvailabilityStatus {
 
 /// Whether a customer may write in. Defaults to `ACTIVE` in the database.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
 )]
 #[sea_orm(rs_type = "String", db_type = "Text")]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum CustomerStatus {
     /// `ACTIVE`.
     #[sea_orm(string_value = "ACTIVE")]
@@ -128,10 +217,23 @@ pub enum CustomerStatus {
 
 /// Where a conversation stands. Defaults to `OPEN` in the database.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
 )]
 #[sea_orm(rs_type = "String", db_type = "Text")]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum ConversationStatus {
     /// `OPEN`.
     #[sea_orm(string_value = "OPEN")]
@@ -152,10 +254,23 @@ pub enum ConversationStatus {
 
 /// How urgent a conversation is. Defaults to `MEDIUM` in the database.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
 )]
 #[sea_orm(rs_type = "String", db_type = "Text")]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum Priority {
     /// `LOW`.
     #[sea_orm(string_value = "LOW")]
@@ -173,10 +288,23 @@ pub enum Priority {
 
 /// Who wrote a message.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
 )]
 #[sea_orm(rs_type = "String", db_type = "Text")]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum SenderType {
     /// `USER`.
     #[sea_orm(string_value = "USER")]
@@ -194,10 +322,23 @@ pub enum SenderType {
 
 /// What a message carries. Defaults to `TEXT` in the database.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
 )]
 #[sea_orm(rs_type = "String", db_type = "Text")]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum MessageType {
     /// `TEXT`.
     #[sea_orm(string_value = "TEXT")]
@@ -221,10 +362,23 @@ pub enum MessageType {
 
 /// Where a subscription stands. Defaults to `ACTIVE` in the database.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
 )]
 #[sea_orm(rs_type = "String", db_type = "Text")]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum SubscriptionStatus {
     /// `ACTIVE`.
     #[sea_orm(string_value = "ACTIVE")]
@@ -245,10 +399,23 @@ pub enum SubscriptionStatus {
 
 /// What sets off an automation.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
 )]
 #[sea_orm(rs_type = "String", db_type = "Text")]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum TriggerType {
     /// `MESSAGE`.
     #[sea_orm(string_value = "MESSAGE")]
@@ -266,10 +433,23 @@ pub enum TriggerType {
 
 /// Where an attachment is stored. Defaults to `LOCAL` in the database.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
 )]
 #[sea_orm(rs_type = "String", db_type = "Text")]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum StorageProvider {
     /// `LOCAL`.
     #[sea_orm(string_value = "LOCAL")]
@@ -283,4 +463,19 @@ pub enum StorageProvider {
     /// `AZURE`.
     #[sea_orm(string_value = "AZURE")]
     Azure,
+}
+
+/// The stored value of an enumerated column's value, without allocating.
+pub trait AsStr {
+    /// E.g. `"IN_PROGRESS"` for [`ConversationStatus::InProgress`].
+    fn as_str(&self) -> &'static str;
+}
+
+impl<T> AsStr for T
+where
+    for<'a> &'a T: Into<&'static str>,
+{
+    fn as_str(&self) -> &'static str {
+        self.into()
+    }
 }

@@ -1,5 +1,6 @@
 //! Word lists and templates for believable support data.
 
+use entity::enums::ConversationStatus;
 use serde_json::{Value, json};
 
 use crate::ids::pick;
@@ -40,12 +41,12 @@ pub(crate) const USER_AGENTS: &[&str] = &[
 ];
 
 /// Audited status changes: action, old status, new status.
-pub(crate) const AUDIT_ACTIONS: &[(&str, &str, &str)] = &[
-    ("conversation.assigned", "OPEN", "IN_PROGRESS"),
-    ("conversation.resolved", "IN_PROGRESS", "RESOLVED"),
-    ("conversation.reopened", "RESOLVED", "OPEN"),
-    ("conversation.closed", "RESOLVED", "CLOSED"),
-    ("conversation.escalated", "IN_PROGRESS", "IN_PROGRESS"),
+pub(crate) const AUDIT_ACTIONS: &[(&str, ConversationStatus, ConversationStatus)] = &[
+    ("conversation.assigned", ConversationStatus::Open, ConversationStatus::InProgress),
+    ("conversation.resolved", ConversationStatus::InProgress, ConversationStatus::Resolved),
+    ("conversation.reopened", ConversationStatus::Resolved, ConversationStatus::Open),
+    ("conversation.closed", ConversationStatus::Resolved, ConversationStatus::Closed),
+    ("conversation.escalated", ConversationStatus::InProgress, ConversationStatus::InProgress),
 ];
 
 /// Metric names, units and the largest value.

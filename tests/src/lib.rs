@@ -78,6 +78,16 @@ pub async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
     row.try_get_by_index(0).unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
+/// The first column of the first row of `sql`, as text.
+pub async fn text(db: &DatabaseConnection, sql: &str) -> String {
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .unwrap_or_else(|| panic!("{sql}: no row"));
+    row.try_get_by_index(0).unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
 /// The current time at the precision both backends store (microseconds).
 pub fn now() -> DateTime<Utc> {
     use chrono::SubsecRound;

@@ -10,8 +10,7 @@ use entity::prelude::*;
 use migration::history::{History, State};
 use sea_orm::sea_query::{Alias, Expr, Func, Query};
 use sea_orm::{
-    ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityName, EntityTrait,
-    QueryOrder,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityName, EntityTrait, QueryOrder,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -63,8 +62,8 @@ async fn read(txn: &DatabaseTransaction) -> Result<Vec<TenantRow>, sea_orm::DbEr
         .map(|t| TenantRow {
             id: t.id,
             name: t.name,
-            plan: t.plan_type.to_value(),
-            status: t.status.to_value(),
+            plan: t.plan_type.to_string(),
+            status: t.status.to_string(),
             users: of(&users, t.id),
             customers: of(&customers, t.id),
             conversations: of(&conversations, t.id),

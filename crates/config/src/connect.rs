@@ -239,12 +239,19 @@ impl DatabaseConfig {
     }
 
     async fn connect_sqlite(&self, pool: &PoolConfig) -> Result<DatabaseConnection, ConfigError> {
-        let sqlx_pool = self
-            .sqlite_pool_options(pool)
-            .connect_with(self.sqlite_options()?)
-            .await
-            .map_err(|e| self.driver_error(pool, &e))?;
-        Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(sqlx_pool))
+        let options = self.sqlite_options()?;
+        let started = tokio::time::Instant::now();
+        loop {
+            match self.sqlite_pool_options(pool).connect_with(options.clone()).await {
+                Ok(sqlx_pool) => return Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(sqlx_pool)),
+                // Switching a new file to WAL takes a lock that SQLite's busy timeout does not
+                // wait for: processes opening it at once retry instead of failing.
+                Err(e) if is_sqlite_busy(&e) && started.elapsed() < SQLITE_BUSY_TIMEOUT => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => return Err(self.driver_error(pool, &e)),
+            }
+        }
     }
 
     fn is_in_memory(&self) -> bool {
@@ -331,6 +338,12 @@ impl DatabaseConfig {
             .acquire_timeout(pool.acquire_timeout.value)
             .max_lifetime(pool.max_lifetime.value)
     }
+}
+
+/// SQLITE_BUSY ("database is locked"), by its result code.
+fn is_sqlite_busy(error: &sea_orm::sqlx::Error) -> bool {
+    const SQLITE_BUSY: &str = "5";
+    matches!(error, sea_orm::sqlx::Error::Database(e) if e.code().as_deref() == Some(SQLITE_BUSY))
 }
 
 /// `connect_with` dispatches on the target, so the other arm cannot happen.

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use chrono::Duration;
+use entity::enums::AsStr;
 use fake::Fake;
 use fake::faker::company::en::Bs;
 use serde_json::json;
@@ -48,8 +49,8 @@ pub(super) fn audit_rows(plan: Arc<Plan>) -> Box<dyn Iterator<Item = Row> + Send
             action.into(),
             "conversation".into(),
             conversation.id.into(),
-            json!({"status": old}).into(),
-            json!({"status": new}).into(),
+            json!({"status": old.as_str()}).into(),
+            json!({"status": new.as_str()}).into(),
             format!("192.0.2.{}", 1 + a % 254).into(),
             choose(&plan, AUDIT, a, 11, text::USER_AGENTS).into(),
             at.into(),

@@ -18,7 +18,11 @@ use sea_orm::{
 };
 use serde_json::json;
 
-on_both_backends!(every_table_round_trips_through_its_entity, decimals_stay_exact);
+on_both_backends!(
+    every_table_round_trips_through_its_entity,
+    decimals_stay_exact,
+    enums_match_the_check_lists_of_their_columns
+);
 
 /// Inserts `model` and checks that reading it back by `id` gives every value that was set
 /// (and what the insert returned).
@@ -263,4 +267,58 @@ async fn e_mail_lookups_on_sqlite_are_case_insensitive_and_per_tenant() {
     let elsewhere =
         Users::find_by_email(db, other.id, "casey.jones@example.com").await.expect("lookup");
     assert!(elsewhere.is_none());
+}
+
+/// Every enum's values, as the entity spells them, against the CHECK list the migrations
+/// put on its column: a value added on one side only fails here, not in production.
+async fn enums_match_the_check_lists_of_their_columns(backend: Backend) {
+    use entity::enums::AsStr;
+    fn values<E: Iterable + AsStr>() -> Vec<&'static str> {
+        let mut all: Vec<&'static str> = E::iter().map(|v| v.as_str()).collect();
+        all.sort();
+        all
+    }
+    let columns: Vec<(&str, &str, Vec<&str>)> = vec![
+        ("tenants", "plan_type", values::<PlanType>()),
+        ("tenants", "status", values::<TenantStatus>()),
+        ("users", "role", values::<UserRole>()),
+        ("users", "status", values::<UserStatus>()),
+        ("users", "availability_status", values::<AvailabilityStatus>()),
+        ("customers", "status", values::<CustomerStatus>()),
+        ("conversations", "status", values::<ConversationStatus>()),
+        ("conversations", "priority", values::<Priority>()),
+        ("messages", "sender_type", values::<SenderType>()),
+        ("messages", "message_type", values::<MessageType>()),
+        ("subscriptions", "plan_type", values::<PlanType>()),
+        ("subscriptions", "status", values::<SubscriptionStatus>()),
+        ("automations", "trigger_type", values::<TriggerType>()),
+        ("file_attachments", "storage_provider", values::<StorageProvider>()),
+    ];
+    let db = migrated(backend).await;
+    for (table, column, expected) in columns {
+        let sql = match backend {
+            Backend::Postgres => format!(
+                "SELECT pg_get_constraintdef(oid) FROM pg_constraint \
+                 WHERE conrelid = '{table}'::regclass AND contype = 'c' \
+                   AND pg_get_constraintdef(oid) LIKE '%({column} = ANY%'"
+            ),
+            Backend::Sqlite => {
+                format!("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = '{table}'")
+            }
+        };
+        let definition: String = e2e::text(db.conn(), &sql).await;
+        let list = match backend {
+            Backend::Postgres => definition.clone(),
+            Backend::Sqlite => {
+                let start = definition
+                    .find(&format!("CHECK ({column} IN ("))
+                    .unwrap_or_else(|| panic!("{table}.{column} has no CHECK list: {definition}"));
+                let rest = &definition[start..];
+                rest[..rest.find(')').unwrap_or(rest.len())].to_owned()
+            }
+        };
+        let mut found: Vec<&str> = list.split('\'').skip(1).step_by(2).collect();
+        found.sort();
+        assert_eq!(found, expected, "{backend:?} {table}.{column}: {list}");
+    }
 }
