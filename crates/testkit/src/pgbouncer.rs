@@ -1,7 +1,9 @@
 //! A PgBouncer in transaction pooling mode in front of the shared plain cluster, as hosted
 //! PostgreSQL usually has: started on first use, shared by the test processes of a run,
 //! stopped by the cluster's watchdog. Its pool is small on purpose, so that clients share
-//! server connections and whatever leaks from one transaction into the next shows.
+//! server connections and whatever leaks from one transaction into the next shows; the
+//! application's role gets one server connection in all, so that its transactions follow
+//! each other on the very same one.
 
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
@@ -73,7 +75,9 @@ fn start(dir: &Path, (host, server_port): &(String, u16)) -> Result<u16, Error> 
          auth_type = trust\nauth_file = {users}\npool_mode = transaction\n\
          default_pool_size = 3\nmax_client_conn = 500\n\
          ignore_startup_parameters = extra_float_digits\n\
-         logfile = {log}\npidfile = {pid}\n",
+         logfile = {log}\npidfile = {pid}\n\n\
+         [users]\n{app} = max_user_connections=1\n",
+        app = crate::roles::APP_ROLE,
         users = users.display(),
         log = dir.join("pgbouncer.log").display(),
         pid = dir.join("pgbouncer.pid").display(),
