@@ -1,7 +1,7 @@
 //! The `migrate` commands, shared by the `migration` binary and `chatdb migrate`: one code
 //! path, the same guards and output.
 
-pub mod guard;
+pub(crate) mod guard;
 mod report;
 mod validate;
 

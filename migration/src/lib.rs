@@ -34,6 +34,7 @@ pub mod app_env {
 pub mod backup;
 pub mod cli;
 mod ddl;
+pub mod guard;
 pub mod history;
 pub mod isolation;
 pub mod lifecycle;
@@ -68,7 +69,7 @@ pub const RECOUNT_TAG_USAGE: &str = "UPDATE tags SET usage_count = \
 pub async fn up(config: &config::DatabaseConfig) -> Result<Vec<runner::Step>, MigrateError> {
     let db = config.connect_single().await?;
     let (_, stored) = cli::read_state(config, &db).await?;
-    cli::guard::refuse_wrong_environment(config, &stored)?;
+    guard::refuse_wrong_environment(config, &stored)?;
     let runner = runner::Runner::new(&db, config);
     let steps = runner.run(runner::Direction::Up, &runner::Goal::All, false, &mut |_| {}).await;
     db.close().await.map_err(|e| MigrateError::Database {

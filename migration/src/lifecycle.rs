@@ -9,7 +9,7 @@ use sea_orm_migration::sea_orm::{
 
 use crate::MigrateError;
 use crate::backup;
-use crate::cli::guard::refuse_where_data_is_real;
+use crate::guard::refuse_where_data_is_real;
 use crate::metadata::Metadata;
 
 /// The database PostgreSQL always has, from which others are created and dropped.

@@ -312,13 +312,9 @@ async fn guard_and_back_up(
             message: target.config.describe_error(&e),
         })?;
         let loses = format!("delete what the target holds ({holds}) and replace it with the copy");
-        let refused = migration::cli::guard::refuse_unless_forced(
-            "copy --replace",
-            &target.config,
-            &txn,
-            loses,
-        )
-        .await;
+        let refused =
+            migration::guard::refuse_unless_forced("copy --replace", &target.config, &txn, loses)
+                .await;
         let _ = txn.rollback().await;
         refused?;
     }
