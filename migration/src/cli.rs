@@ -245,51 +245,93 @@ pub async fn run(
     {
         tracing::info!("Created the database {}", config.target.describe());
     }
-    let mut db = config.connect_waiting(wait, true).await?;
+    let db = config.connect_waiting(wait, true).await?;
     match &command {
-        MigrateCommand::Validate => return validate::validate(config, &db, json).await,
+        MigrateCommand::Validate => validate::validate(config, &db, json).await,
         MigrateCommand::Schema { command: SchemaCommand::Dump { out } } => {
-            return validate::dump(config, &db, out.as_deref(), json).await;
+            validate::dump(config, &db, out.as_deref(), json).await
         }
-        _ => {}
-    }
-    let (history, stored) = read_state(config, &db).await?;
-    guard::check(&command, config, &stored, &history)?;
-
-    let dry_run = match &command {
-        MigrateCommand::Up { span, .. } | MigrateCommand::Down { span, .. } => span.dry_run,
-        _ => false,
-    };
-    let safety_copy = match &command {
-        _ if dry_run => None,
+        MigrateCommand::Status { exit_code } => status(config, &db, *exit_code, json).await,
         MigrateCommand::Backup { out } => {
             let written = backup::backup(config, &db, out.as_deref()).await?;
             report::backup(&written, json);
-            return Ok(());
+            Ok(())
         }
+        MigrateCommand::Restore { file, .. } => {
+            let safety_copy = guarded(&command, config, &db).await?;
+            backup::restore(config, db, file).await?;
+            if !json {
+                println!("Restored {}", file.display());
+            }
+            let db = config.connect_single().await?;
+            let (history, stored) = read_state(config, &db).await?;
+            report::status(&history, &stored, &[], safety_copy.as_ref(), json);
+            Ok(())
+        }
+        MigrateCommand::Up { .. }
+        | MigrateCommand::Down { .. }
+        | MigrateCommand::Fresh { .. }
+        | MigrateCommand::Refresh { .. }
+        | MigrateCommand::Reset { .. } => migrate(command, config, db, json).await,
+    }
+}
+
+/// `status`: the table of migrations; with `exit_code`, pending ones fail the command.
+async fn status(
+    config: &DatabaseConfig,
+    db: &DatabaseConnection,
+    exit_code: bool,
+    json: bool,
+) -> Result<(), MigrateError> {
+    let (history, stored) = read_state(config, db).await?;
+    report::status(&history, &stored, &[], None, json);
+    let pending = history.versions(State::Pending);
+    if exit_code && !pending.is_empty() {
+        return Err(MigrateError::Pending { count: pending.len(), versions: pending.join(", ") });
+    }
+    Ok(())
+}
+
+/// Asks the guard whether `command` may run here and, when it would destroy something
+/// and `--no-backup` was not given, backs the database up first.
+async fn guarded(
+    command: &MigrateCommand,
+    config: &DatabaseConfig,
+    db: &DatabaseConnection,
+) -> Result<Option<backup::Backup>, MigrateError> {
+    let (history, stored) = read_state(config, db).await?;
+    guard::check(command, config, &stored, &history)?;
+    let no_backup = match command {
+        MigrateCommand::Up { .. } => return Ok(None),
+        MigrateCommand::Down { span, .. } if span.dry_run => return Ok(None),
         MigrateCommand::Down { destructive, .. }
         | MigrateCommand::Fresh { destructive, .. }
         | MigrateCommand::Refresh { destructive, .. }
         | MigrateCommand::Reset { destructive, .. }
-        | MigrateCommand::Restore { destructive, .. }
-            if !destructive.no_backup && guard::destroys_something(&command, &history) =>
-        {
-            let written = backup::backup(config, &db, None).await?;
-            tracing::info!("Backed up to {written} first; `restore` it to undo");
-            Some(written)
-        }
-        _ => None,
+        | MigrateCommand::Restore { destructive, .. } => destructive.no_backup,
+        _ => return Ok(None),
     };
-    if let MigrateCommand::Restore { file, .. } = &command {
-        backup::restore(config, db, file).await?;
-        if !json {
-            println!("Restored {}", file.display());
-        }
-        let db = config.connect_single().await?;
-        let (history, stored) = read_state(config, &db).await?;
-        report::status(&history, &stored, &[], safety_copy.as_ref(), json);
-        return Ok(());
+    if no_backup || !guard::destroys_something(command, &history) {
+        return Ok(None);
     }
+    let written = backup::backup(config, db, None).await?;
+    tracing::info!("Backed up to {written} first; `restore` it to undo");
+    Ok(Some(written))
+}
+
+/// `up`, `down`, `fresh`, `refresh`, `reset`: moves the database through the runner,
+/// printing each step, then the status (or, for a dry run, the statements).
+async fn migrate(
+    command: MigrateCommand,
+    config: &DatabaseConfig,
+    mut db: DatabaseConnection,
+    json: bool,
+) -> Result<(), MigrateError> {
+    let safety_copy = guarded(&command, config, &db).await?;
+    let dry_run = match &command {
+        MigrateCommand::Up { span, .. } | MigrateCommand::Down { span, .. } => span.dry_run,
+        _ => false,
+    };
     let recorded = dry_run.then(|| Runner::record_statements(&mut db));
     let mut runner = Runner::new(&db, config);
     runner.lock_timeout = command.lock_timeout();
@@ -307,17 +349,6 @@ pub async fn run(
             let goal = span.goal(Goal::Steps(1));
             runner.run(Direction::Down, &goal, dry_run, &mut print_step).await?
         }
-        MigrateCommand::Status { exit_code } => {
-            report::status(&history, &stored, &[], None, json);
-            let pending = history.versions(State::Pending);
-            if exit_code && !pending.is_empty() {
-                return Err(MigrateError::Pending {
-                    count: pending.len(),
-                    versions: pending.join(", "),
-                });
-            }
-            return Ok(());
-        }
         MigrateCommand::Fresh { .. } => {
             runner.drop_everything().await?;
             tracing::info!("Dropped every table and function");
@@ -331,7 +362,8 @@ pub async fn run(
         MigrateCommand::Reset { .. } => {
             runner.run(Direction::Down, &Goal::All, false, &mut print_step).await?
         }
-        MigrateCommand::Validate
+        MigrateCommand::Status { .. }
+        | MigrateCommand::Validate
         | MigrateCommand::Schema { .. }
         | MigrateCommand::Backup { .. }
         | MigrateCommand::Restore { .. } => Vec::new(),
@@ -350,7 +382,6 @@ pub async fn run(
     Ok(())
 }
 
-/// The history and the stored metadata, read in one transaction without a lock.
 pub(crate) async fn read_state(
     config: &DatabaseConfig,
     db: &DatabaseConnection,
