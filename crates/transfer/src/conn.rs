@@ -7,9 +7,11 @@ use sea_orm::sqlx::Postgres;
 use sea_orm::sqlx::pool::PoolConnection;
 use tokio::sync::mpsc;
 
+use crate::error::database_error;
+use crate::stream::{Feed, Sink};
 use crate::tables::TableSpec;
 use crate::value::Digest;
-use crate::{Feed, Sink, TransferError, database_error, postgres, sqlite};
+use crate::{TransferError, postgres, sqlite};
 
 /// A database taking part in a copy.
 pub(crate) struct Side {

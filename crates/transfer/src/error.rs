@@ -184,3 +184,37 @@ impl TransferError {
         }
     }
 }
+
+/// A driver error while `doing` something on `database`, as the operator should read it.
+pub(crate) fn database_error(
+    database: &str,
+    doing: &str,
+    e: sea_orm::sqlx::Error,
+) -> TransferError {
+    use sea_orm::sqlx::postgres::PgDatabaseError;
+    const FOREIGN_KEY_VIOLATION: &str = "23503";
+    /// SQLSTATE class 23: unique, check, not-null, exclusion violations.
+    const INTEGRITY_CONSTRAINT_VIOLATION: &str = "23";
+    let postgres = e.as_database_error().and_then(|d| d.try_downcast_ref::<PgDatabaseError>());
+    if let Some(pg) = postgres.filter(|pg| pg.code() == FOREIGN_KEY_VIOLATION) {
+        // Re-adding a foreign key found a row the source let in without its parent.
+        return TransferError::Orphan {
+            table: pg.table().unwrap_or("a table").to_owned(),
+            detail: pg.detail().unwrap_or(pg.message()).trim_end_matches('.').to_owned(),
+        };
+    }
+    if let Some(pg) = postgres.filter(|pg| pg.code().starts_with(INTEGRITY_CONSTRAINT_VIOLATION)) {
+        let detail =
+            pg.detail().map(|d| format!(" ({})", d.trim_end_matches('.'))).unwrap_or_default();
+        return TransferError::Rejected {
+            database: database.to_owned(),
+            doing: doing.to_owned(),
+            message: format!("{}{detail}", pg.message()),
+        };
+    }
+    TransferError::Database {
+        database: database.to_owned(),
+        doing: doing.to_owned(),
+        message: config::process::tidy(&e.to_string()),
+    }
+}

@@ -9,17 +9,13 @@ use config::progress::Progress;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
+use crate::TransferError;
 use crate::conn::Conn;
-use crate::copy::{CopyOptions, CopyReport};
+use crate::origin::{Origin, read_all};
+use crate::report::{CopyOptions, CopyReport};
+use crate::stream::{Feed, IN_FLIGHT};
 use crate::tables::{self, TableSpec};
 use crate::verify::verify;
-use crate::{Feed, IN_FLIGHT, Sink, TransferError};
-
-/// Where rows come from: a database (its connection, in one snapshot) or an export.
-pub(crate) enum Origin {
-    Database(Conn),
-    Files(crate::files::ExportDir),
-}
 
 /// The origin back (when the reader gave it back) and how the load went.
 type Loaded = (Option<Origin>, Result<(), TransferError>);
@@ -122,29 +118,4 @@ pub(crate) async fn clear(
         _ => tables::deletes(tables, scope, dst.uuid_literal()),
     };
     dst.execute_all("emptying the target's tables", &statements).await
-}
-
-/// Reads every table in order into the writer's feed; gives the origin back.
-pub(crate) async fn read_all(
-    mut src: Origin,
-    tables: Arc<Vec<TableSpec>>,
-    scope: Option<Vec<Uuid>>,
-    sender: mpsc::Sender<Feed>,
-) -> Result<Origin, (Option<Origin>, TransferError)> {
-    for table in tables.iter() {
-        let read = match &mut src {
-            Origin::Database(conn) => {
-                conn.read_table(table, scope.as_deref(), Sink::Feed(&sender)).await
-            }
-            Origin::Files(dir) => dir.read_table(table, &sender).await,
-        };
-        let digest = match read {
-            Ok(digest) => digest,
-            Err(e) => return Err((Some(src), e)),
-        };
-        if sender.send(Feed::End(digest)).await.is_err() {
-            return Err((Some(src), TransferError::WriterStopped));
-        }
-    }
-    Ok(src)
 }

@@ -2,10 +2,11 @@
 
 use uuid::Uuid;
 
-use crate::Sink;
 use crate::TransferError;
 use crate::conn::Side;
-use crate::copy::{TableReport, tenants_table};
+use crate::deliver::tenants_table;
+use crate::report::TableReport;
+use crate::stream::Sink;
 use crate::tables::{self, TableSpec};
 
 /// `--move`: deletes the tenants from the source in a transaction of its own, after

@@ -7,10 +7,11 @@ use sea_orm::sqlx::{self, PgConnection};
 use tokio::sync::mpsc;
 use xxhash_rust::xxh3::Xxh3;
 
+use crate::TransferError;
 use crate::pg_binary::{self, RowSplitter};
+use crate::stream::{Collect, Feed, Sink};
 use crate::tables::TableSpec;
 use crate::value::{Canonical, Digest, Kind, Value};
-use crate::{Collect, Feed, Sink, TransferError};
 
 /// COPY data sent per message.
 const COPY_CHUNK_BYTES: usize = 1 << 20;
@@ -24,8 +25,9 @@ pub(crate) async fn read_table(
     tenants: Option<&[uuid::Uuid]>,
     sink: Sink<'_>,
 ) -> Result<Digest, TransferError> {
-    let failed =
-        |e: sqlx::Error| crate::database_error(database, &format!("reading {}", table.name), e);
+    let failed = |e: sqlx::Error| {
+        crate::error::database_error(database, &format!("reading {}", table.name), e)
+    };
     let columns: Vec<String> = table
         .columns
         .iter()

@@ -2,11 +2,11 @@
 
 use uuid::Uuid;
 
-use crate::Sink;
 use crate::TransferError;
 use crate::conn::Conn;
-use crate::copy::{CopyReport, TableReport};
-use crate::load::Origin;
+use crate::origin::Origin;
+use crate::report::{CopyReport, TableReport};
+use crate::stream::Sink;
 use crate::tables::TableSpec;
 use crate::value::Digest;
 

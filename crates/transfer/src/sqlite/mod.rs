@@ -13,9 +13,10 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, params_from_iter};
 use tokio::sync::mpsc;
 
+use crate::TransferError;
+use crate::stream::{Batch, Feed, IN_FLIGHT, ROWS_PER_BATCH, Sink};
 use crate::tables::TableSpec;
 use crate::value::{Digest, Value, row_hash};
-use crate::{Batch, Feed, IN_FLIGHT, ROWS_PER_BATCH, Sink, TransferError};
 
 mod values;
 
