@@ -25,7 +25,7 @@
 //! ```
 //!
 //! Behind a transaction-pooling PgBouncer, begin and commit the way the connection needs
-//! (`config::DatabaseConfig::scoped` does) and call [`enter`] first thing in the transaction.
+//! (`db_config::DatabaseConfig::scoped` does) and call [`enter`] first thing in the transaction.
 
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, TransactionTrait,

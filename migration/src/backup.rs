@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use config::{DatabaseConfig, PostgresTarget, Target};
+use db_config::{DatabaseConfig, PostgresTarget, Target};
 use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Statement};
 use serde::Serialize;
 

@@ -8,7 +8,7 @@ mod validate;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
-use config::{DatabaseConfig, Target};
+use db_config::{DatabaseConfig, Target};
 use sea_orm_migration::sea_orm::{DatabaseConnection, DbErr};
 
 use crate::backup;
@@ -402,7 +402,7 @@ fn target_source(config: &DatabaseConfig) -> String {
     match &config.target {
         Target::Postgres(pg) => pg.host.source.to_string(),
         Target::Sqlite(sqlite) => match sqlite.path.source {
-            config::Source::Default => format!(
+            db_config::Source::Default => format!(
                 "embedded {} default; set DATABASE_URL to use another database",
                 config.app_env.value
             ),

@@ -4,7 +4,7 @@
 //! refused too. Library code (the lifecycle commands, `transfer`'s `--replace`) and the
 //! CLI's commands ask here.
 
-use config::DatabaseConfig;
+use db_config::DatabaseConfig;
 
 use crate::MigrateError;
 use crate::metadata::{Metadata, rank};

@@ -6,7 +6,7 @@
 //! ([`grant_app`]); every query it runs is confined to the tenant of its transaction
 //! (`entity::tenancy`). [`confinement`] tells which of the two a connection is.
 
-use config::DatabaseConfig;
+use db_config::DatabaseConfig;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
 use serde::Serialize;
 
@@ -158,7 +158,7 @@ pub struct Grant {
 /// not confine. Run it again after a migration that adds tables.
 pub async fn grant_app(config: &DatabaseConfig, role: &str) -> Result<Grant, MigrateError> {
     let refuse = |problem: String| MigrateError::AppRole { role: role.to_owned(), problem };
-    if !matches!(config.target, config::Target::Postgres(_)) {
+    if !matches!(config.target, db_config::Target::Postgres(_)) {
         return Err(refuse(
             "the database is SQLite, which has no roles; grant-app is for PostgreSQL".into(),
         ));

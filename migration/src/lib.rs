@@ -17,7 +17,7 @@
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! // The database, APP_ENV, ADMIN_EMAIL, ADMIN_PASSWORD…: from the environment and .env.
-//! let config = config::DatabaseConfig::from_env()?;
+//! let config = db_config::DatabaseConfig::from_env()?;
 //! for step in migration::up(&config).await? {
 //!     println!("applied {} in {:.0} ms", step.migration, step.millis);
 //! }
@@ -29,7 +29,7 @@ pub use sea_orm_migration::{MigrationStatus, MigratorTraitSelf};
 
 /// `APP_ENV`, shared with the configuration crate.
 pub mod app_env {
-    pub use config::{APP_ENV_VAR, AppEnv, InvalidAppEnv};
+    pub use db_config::{APP_ENV_VAR, AppEnv, InvalidAppEnv};
 }
 pub mod backup;
 pub mod cli;
@@ -50,7 +50,7 @@ mod m20240201_000001_support_tables;
 mod m20240301_000001_sample_data;
 mod m20261204_000001_tenant_isolation;
 
-pub use config::{MigrationSettings, SEED_SAMPLE_DATA_VAR};
+pub use db_config::{MigrationSettings, SEED_SAMPLE_DATA_VAR};
 pub use m20240301_000001_sample_data::SAMPLE_PASSWORD;
 pub use migrate_error::MigrateError;
 
@@ -66,7 +66,7 @@ pub const RECOUNT_TAG_USAGE: &str = "UPDATE tags SET usage_count = \
 /// environment (`chatdb_metadata`) for the destructive commands' guards; a database that
 /// recorded a stronger environment than `APP_ENV` (a development shell pointed at
 /// production) is refused. Returns the migrations applied, oldest first.
-pub async fn up(config: &config::DatabaseConfig) -> Result<Vec<runner::Step>, MigrateError> {
+pub async fn up(config: &db_config::DatabaseConfig) -> Result<Vec<runner::Step>, MigrateError> {
     let db = config.connect_single().await?;
     let (_, stored) = cli::read_state(config, &db).await?;
     guard::refuse_wrong_environment(config, &stored)?;

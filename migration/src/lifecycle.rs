@@ -2,7 +2,7 @@
 //! Rails' `db:create/drop`): PostgreSQL through the maintenance database `postgres`,
 //! SQLite as a file.
 
-use config::{DatabaseConfig, Target};
+use db_config::{DatabaseConfig, Target};
 use sea_orm_migration::sea_orm::{
     ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement,
 };

@@ -4,7 +4,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::ConnectionTrait;
 
-use config::{AdminPassword, MigrationSettings};
+use db_config::{AdminPassword, MigrationSettings};
 
 use crate::ddl::{Col, Default, Dialect, Index, OnDelete, Table, postgres};
 use crate::{password, seeded_ids};

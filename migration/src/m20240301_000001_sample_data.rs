@@ -11,7 +11,7 @@ mod rows;
 
 use sea_orm_migration::prelude::*;
 
-use config::{MigrationSettings, SEED_SAMPLE_DATA_VAR};
+use db_config::{MigrationSettings, SEED_SAMPLE_DATA_VAR};
 
 use crate::ddl::Dialect;
 use crate::password;

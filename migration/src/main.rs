@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use config::DatabaseConfig;
+use db_config::DatabaseConfig;
 use migration::cli::{MigrateCommand, MigrateError, run};
 
 /// Apply, roll back and inspect the schema migrations (V1 core schema, V2 support tables,
@@ -28,7 +28,7 @@ struct Cli {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    config::process::run_binary(cli.json, async {
+    process_io::run_binary(cli.json, async {
         let config = DatabaseConfig::from_env().map_err(MigrateError::Config)?;
         run(cli.command, &config, cli.json).await
     })

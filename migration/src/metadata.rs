@@ -7,7 +7,7 @@ use sea_orm_migration::sea_orm::{self, ConnectionTrait, DbErr, FromQueryResult, 
 use sea_orm_migration::sea_query::{OnConflict, Query};
 use serde::Serialize;
 
-use config::AppEnv;
+use db_config::AppEnv;
 
 /// The table, one row per key.
 pub const METADATA_TABLE: &str = "chatdb_metadata";

@@ -1,7 +1,7 @@
 //! Why a migration command failed. Messages name what refused or failed and what would fix
 //! it; none contains a password (database messages are scrubbed before they get here).
 
-use config::ConfigError;
+use db_config::ConfigError;
 
 /// Why a migration command failed.
 #[derive(Debug, thiserror::Error)]
@@ -30,7 +30,7 @@ pub enum MigrateError {
         /// The environment stored in the database.
         stored: String,
         /// `APP_ENV`.
-        app_env: config::AppEnv,
+        app_env: db_config::AppEnv,
     },
     /// A migration failed; its transaction was rolled back.
     #[error("{migration} failed and was rolled back, the database is as before it: {message}")]
@@ -123,7 +123,7 @@ pub enum MigrateError {
     },
 }
 
-impl config::process::Failure for MigrateError {
+impl process_io::Failure for MigrateError {
     fn exit_code(&self) -> u8 {
         MigrateError::exit_code(self)
     }

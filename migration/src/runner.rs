@@ -11,7 +11,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use config::DatabaseConfig;
+use db_config::DatabaseConfig;
 use sea_orm_migration::sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
     SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
@@ -428,7 +428,7 @@ fn describe(e: &DbErr, config: &DatabaseConfig) -> String {
             "{text} (a table it changes stays locked by another session; see pg_locks, then retry or raise --lock-timeout)"
         )
     } else if text.contains("permission denied for schema")
-        && let config::Target::Postgres(pg) = &config.target
+        && let db_config::Target::Postgres(pg) = &config.target
     {
         format!(
             "{text}; the role {user} needs CREATE on that schema: GRANT CREATE ON SCHEMA public TO {user} \

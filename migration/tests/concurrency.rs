@@ -191,7 +191,7 @@ async fn a_migrator_killed_while_waiting_on_sqlite_leaves_v1_and_the_next_up_fin
 async fn two_tasks_migrating_through_the_library_at_once_apply_each_migration_once() {
     for backend in Backend::ALL {
         let db = TestDb::empty(backend).await.expect("database");
-        let env = config::Env::from_pairs(
+        let env = db_config::Env::from_pairs(
             [
                 ("DATABASE_URL", db.url()),
                 ("APP_ENV", "staging"),
@@ -201,7 +201,7 @@ async fn two_tasks_migrating_through_the_library_at_once_apply_each_migration_on
             ],
             [],
         );
-        let config = config::DatabaseConfig::resolve(&env).expect("configuration");
+        let config = db_config::DatabaseConfig::resolve(&env).expect("configuration");
 
         let (first, second) = tokio::join!(migration::up(&config), migration::up(&config));
 

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use clap::Args;
-use config::DatabaseConfig;
+use db_config::DatabaseConfig;
 use uuid::Uuid;
 
 use crate::{Outcome, Preset, SeedError, SeedOptions, Sizes};

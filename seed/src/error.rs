@@ -3,7 +3,7 @@
 pub enum SeedError {
     /// The configuration is wrong or the database unreachable.
     #[error(transparent)]
-    Config(#[from] config::ConfigError),
+    Config(#[from] db_config::ConfigError),
     /// Migrations are pending.
     #[error("the database is not migrated to head (pending: {0}); run `chatdb migrate up` first")]
     NotMigrated(String),
@@ -71,7 +71,7 @@ pub enum SeedError {
     Generator(#[source] tokio::task::JoinError),
 }
 
-impl config::process::Failure for SeedError {
+impl process_io::Failure for SeedError {
     fn exit_code(&self) -> u8 {
         SeedError::exit_code(self)
     }

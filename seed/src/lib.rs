@@ -29,7 +29,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
-use config::{AppEnv, DatabaseConfig};
+use db_config::{AppEnv, DatabaseConfig};
 use migration::history::{History, State};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, TransactionTrait};
@@ -258,7 +258,7 @@ async fn load_tables(
     options: &SeedOptions,
     mut write: impl AsyncFnMut(&tables::TableSpec, &indicatif::ProgressBar) -> Result<u64, SeedError>,
 ) -> Result<Vec<TableReport>, SeedError> {
-    let progress = config::progress::Progress::new(options.progress);
+    let progress = process_io::progress::Progress::new(options.progress);
     let mut reports = Vec::new();
     for spec in tables::tables(plan) {
         let bar = progress.table(spec.name, spec.rows);

@@ -55,7 +55,7 @@ pub(crate) async fn copy_table(
             let _ = copy.abort(err.to_string()).await;
             return Err(err.into());
         }
-        config::progress::advance(progress, rows);
+        process_io::progress::advance(progress, rows);
     }
     generator.await.map_err(SeedError::Generator)?;
     Ok(copy.finish().await?)
@@ -111,7 +111,7 @@ pub(crate) async fn insert_table(
         }
         txn.execute(&insert).await?;
         written += batch.len() as u64;
-        config::progress::advance(progress, batch.len() as u64);
+        process_io::progress::advance(progress, batch.len() as u64);
     }
     generator.await.map_err(SeedError::Generator)?;
     Ok(written)

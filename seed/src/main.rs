@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use config::DatabaseConfig;
+use db_config::DatabaseConfig;
 use seed::cli::{SeedArgs, run};
 
 /// Fill the configured database with realistic, deterministic fake data at scale.
@@ -27,7 +27,7 @@ struct Cli {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    config::process::run_binary(cli.json, async {
+    process_io::run_binary(cli.json, async {
         let config = DatabaseConfig::from_env()?;
         run(&cli.args, &config, cli.json).await
     })

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use anyhow::Context;
-use config::DatabaseConfig;
+use db_config::DatabaseConfig;
 
 use crate::Failure;
 

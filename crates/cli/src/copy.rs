@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
-use config::{DatabaseConfig, Env};
+use db_config::{DatabaseConfig, Env};
 use transfer::{CopyOptions, CopyReport};
 use uuid::Uuid;
 

@@ -10,7 +10,7 @@ mod tenants;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use config::{ConfigError, DatabaseConfig};
+use db_config::{ConfigError, DatabaseConfig};
 use migration::cli::{Destructive, MigrateCommand};
 
 /// Operate the support platform's database: see the resolved configuration, check that
@@ -192,7 +192,7 @@ pub(crate) enum Failure {
     Other(#[from] anyhow::Error),
 }
 
-impl config::process::Failure for Failure {
+impl process_io::Failure for Failure {
     fn exit_code(&self) -> u8 {
         match self {
             Self::Config(e) if e.is_configuration() => 2,
@@ -204,17 +204,17 @@ impl config::process::Failure for Failure {
     }
 
     fn reported(&self) -> bool {
-        matches!(self, Self::Migrate(e) if config::process::Failure::reported(e))
+        matches!(self, Self::Migrate(e) if process_io::Failure::reported(e))
     }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    config::process::run_binary(cli.json, run(cli))
+    process_io::run_binary(cli.json, run(cli))
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {
-    let env = config::Env::load()?;
+    let env = db_config::Env::load()?;
     if let Command::Copy(args) = &cli.command {
         // Each side may come from a flag: the configured database is needed only for the other.
         return copy::run(args, &env, cli.json).await;

@@ -1,7 +1,7 @@
 //! `chatdb health serve`: the health endpoint on its own.
 
 use anyhow::Context;
-use config::DatabaseConfig;
+use db_config::DatabaseConfig;
 
 use crate::Failure;
 

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use anyhow::Context;
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
-use config::DatabaseConfig;
+use db_config::DatabaseConfig;
 use entity::prelude::*;
 use migration::history::{History, State};
 use sea_orm::sea_query::{Alias, Expr, Func, Query};

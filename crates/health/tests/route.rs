@@ -3,7 +3,7 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use config::{DatabaseConfig, Env};
+use db_config::{DatabaseConfig, Env};
 use http_body_util::BodyExt;
 use testkit::{Backend, TestDb};
 use tower::ServiceExt;

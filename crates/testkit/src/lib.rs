@@ -54,9 +54,9 @@ fn fingerprint() -> String {
 /// Migrates the database at `url` the way deployments do ([`migration::up`]: the
 /// migrators' lock, the database's environment recorded as `test`).
 async fn migrate(url: &str) -> Result<(), Error> {
-    let env = config::Env::from_pairs([("DATABASE_URL", url), ("APP_ENV", "test")], []);
+    let env = db_config::Env::from_pairs([("DATABASE_URL", url), ("APP_ENV", "test")], []);
     let config =
-        config::DatabaseConfig::resolve(&env).map_err(|e| Error::Migrate(e.to_string()))?;
+        db_config::DatabaseConfig::resolve(&env).map_err(|e| Error::Migrate(e.to_string()))?;
     migration::up(&config).await.map_err(|e| Error::Migrate(e.to_string()))?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! One end of a copy: its configuration, its sea-orm connection (for the migrations'
 //! history, guards and backups) and the driver connection rows stream through.
 
-use config::{DatabaseConfig, Target};
+use db_config::{DatabaseConfig, Target};
 use sea_orm::DatabaseConnection;
 use sea_orm::sqlx::Postgres;
 use sea_orm::sqlx::pool::PoolConnection;

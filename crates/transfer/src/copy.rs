@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use config::DatabaseConfig;
+use db_config::DatabaseConfig;
 
 use crate::TransferError;
 use crate::conn::Side;

@@ -1,7 +1,7 @@
 //! Why a copy, export or import did not happen. The target is unchanged whenever one of
 //! these is returned: every write is inside one transaction that was rolled back.
 
-use config::ConfigError;
+use db_config::ConfigError;
 
 /// Why a copy did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -215,6 +215,6 @@ pub(crate) fn database_error(
     TransferError::Database {
         database: database.to_owned(),
         doing: doing.to_owned(),
-        message: config::process::tidy(&e.to_string()),
+        message: process_io::tidy(&e.to_string()),
     }
 }

@@ -11,7 +11,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use config::DatabaseConfig;
+use db_config::DatabaseConfig;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
@@ -43,7 +43,7 @@ pub async fn export(
     let tables = tables::parents_first(tables::all()?, &src.references().await?);
     src.begin(false).await?;
     let expected = source_checks(&mut src, &tables, scope).await?;
-    let bars = config::progress::Progress::new(progress);
+    let bars = process_io::progress::Progress::new(progress);
     let mut files = Vec::with_capacity(tables.len());
     for (table, rows) in tables.iter().zip(expected) {
         let started = Instant::now();
@@ -101,7 +101,7 @@ fn spawn_writer(
                 serde_json::to_writer(&mut out, &object).map_err(|e| file_error(&path, e))?;
                 out.write_all(b"\n").map_err(|e| file_error(&path, e))?;
             }
-            config::progress::advance(&bar, rows.len() as u64);
+            process_io::progress::advance(&bar, rows.len() as u64);
         }
         out.flush().map_err(|e| file_error(&path, e))?;
         out.into_inner()

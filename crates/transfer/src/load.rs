@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use config::progress::Progress;
+use process_io::progress::Progress;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 

@@ -144,7 +144,7 @@ pub(crate) async fn write_table(
                 for row in &rows {
                     pg_binary::encode_row(row, &kinds, &mut buffer);
                 }
-                config::progress::advance(progress, rows.len() as u64);
+                process_io::progress::advance(progress, rows.len() as u64);
                 if buffer.len() >= COPY_CHUNK_BYTES {
                     if let Err(e) = copy.send(buffer.as_slice()).await {
                         let _ = copy.abort(e.to_string()).await;

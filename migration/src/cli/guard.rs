@@ -1,7 +1,7 @@
 //! The CLI's commands against the guard ([`crate::guard`]): what each would destroy, and
 //! whether `--force` was given.
 
-use config::DatabaseConfig;
+use db_config::DatabaseConfig;
 
 use super::MigrateCommand;
 use crate::MigrateError;

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use config::DatabaseConfig;
+use db_config::DatabaseConfig;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 
 use crate::MigrateError;

@@ -214,9 +214,11 @@ async fn decimals_stay_exact(backend: Backend) {
 #[tokio::test]
 async fn models_serialized_as_json_hold_no_secret() {
     let db = migrated(Backend::Sqlite).await;
-    let config =
-        config::DatabaseConfig::resolve(&config::Env::from_pairs([("DATABASE_URL", db.url())], []))
-            .expect("configuration");
+    let config = db_config::DatabaseConfig::resolve(&db_config::Env::from_pairs(
+        [("DATABASE_URL", db.url())],
+        [],
+    ))
+    .expect("configuration");
     let sizes = seed::Sizes { tenants: 1, users: 3, sessions: 3, ..seed::Preset::Small.sizes() };
     let options = seed::SeedOptions {
         preset: seed::Preset::Small,

@@ -1,7 +1,7 @@
 //! Tenant isolation by row-level security (V4, PostgreSQL): the application's role, given
 //! its privileges by `grant-app`, sees and writes only the tenant of its transaction.
 
-use config::{DatabaseConfig, Env};
+use db_config::{DatabaseConfig, Env};
 use e2e::{Backend, TestDb, migrated};
 use entity::prelude::*;
 use sea_orm::{

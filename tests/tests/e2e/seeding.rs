@@ -3,7 +3,7 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
-use config::{DatabaseConfig, Env};
+use db_config::{DatabaseConfig, Env};
 use e2e::{Backend, CROSS_TENANT, TestDb, count, empty, migrated, on_both_backends, tenant};
 use entity::prelude::*;
 use std::str::FromStr;

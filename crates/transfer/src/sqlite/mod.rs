@@ -203,7 +203,7 @@ impl Sqlite {
             while let Some(message) = feed.recv().await {
                 match message {
                     Feed::Rows(rows) => {
-                        config::progress::advance(progress, rows.len() as u64);
+                        process_io::progress::advance(progress, rows.len() as u64);
                         if sender.send(rows).await.is_err() {
                             return None; // the writer failed: its error is the one to report
                         }

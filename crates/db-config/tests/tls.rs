@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use config::{DatabaseConfig, Env};
+use db_config::{DatabaseConfig, Env};
 use sea_orm::{ConnectionTrait, Statement};
 use testkit::tls_server;
 

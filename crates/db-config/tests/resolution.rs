@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use config::{AppEnv, ConfigError, DatabaseConfig, Env, Source, SslMode, Target};
+use db_config::{AppEnv, ConfigError, DatabaseConfig, Env, Source, SslMode, Target};
 
 const PASSWORD: &str = "Zx9-distinctive-Pa55word";
 
@@ -16,7 +16,7 @@ fn resolve(
     DatabaseConfig::resolve_with_embedded_dir(&env, Path::new("/embedded"))
 }
 
-fn postgres(config: &DatabaseConfig) -> &config::PostgresTarget {
+fn postgres(config: &DatabaseConfig) -> &db_config::PostgresTarget {
     match &config.target {
         Target::Postgres(pg) => pg,
         Target::Sqlite(s) => panic!("expected PostgreSQL, got SQLite at {}", s.path.value),

@@ -30,8 +30,6 @@ mod env;
 mod error;
 mod migrations;
 mod pool;
-pub mod process;
-pub mod progress;
 mod source;
 mod target;
 mod tls;

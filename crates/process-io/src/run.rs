@@ -7,8 +7,7 @@ use std::process::ExitCode;
 /// What the workspace's own crates report by default: their progress (`info`), and only
 /// warnings from everything else.
 /// (sqlx's "slow statement" warnings are not the operator's business.)
-const DEFAULT_FILTER: &str =
-    "warn,sqlx=error,config=info,migration=info,seed=info,chatdb=info,transfer=info";
+const DEFAULT_FILTER: &str = "warn,sqlx=error,db_config=info,process_io=info,migration=info,seed=info,chatdb=info,transfer=info";
 
 /// Runs a binary's async `main`: diagnostics to stderr through `tracing` (filter from
 /// `RUST_LOG`, default [`DEFAULT_FILTER`]; plain lines, coloured only on a terminal and
