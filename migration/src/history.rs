@@ -104,7 +104,7 @@ impl History {
 }
 
 /// Whether `table` (a constant of this crate, never user input) exists.
-pub(crate) async fn table_exists<C: ConnectionTrait>(db: &C, table: &str) -> Result<bool, DbErr> {
+pub async fn table_exists<C: ConnectionTrait>(db: &C, table: &str) -> Result<bool, DbErr> {
     let catalog = match db.get_database_backend() {
         sea_orm::DbBackend::Sqlite => "sqlite_master WHERE type = 'table' AND name",
         _ => "pg_tables WHERE schemaname = current_schema() AND tablename",

@@ -38,6 +38,7 @@ pub mod guard;
 pub mod history;
 pub mod isolation;
 pub mod lifecycle;
+pub mod locks;
 pub mod metadata;
 mod migrate_error;
 pub mod password;

@@ -25,8 +25,8 @@ use crate::metadata::Metadata;
 use crate::schema::SEED_LEDGER_TABLE;
 use crate::{MigrateError, Migrator};
 
-/// The advisory lock key every migrator of this schema takes ("rachb" in ASCII).
-pub const LOCK_KEY: i64 = 7_261_636_862;
+/// The advisory lock key every migrator of this schema takes.
+pub const LOCK_KEY: i64 = crate::locks::MIGRATORS;
 /// How long a migrator waits for another by default (`--lock-timeout`).
 pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(60);
 const POLL: Duration = Duration::from_millis(200);
@@ -326,7 +326,7 @@ impl<'a> Runner<'a> {
             if Instant::now() >= deadline {
                 return Err(MigrateError::LockTimeout {
                     seconds: self.lock_timeout.as_secs(),
-                    what: "PostgreSQL advisory lock 7261636862",
+                    what: "the migrators' PostgreSQL advisory lock",
                 });
             }
             tokio::time::sleep(POLL).await;
@@ -417,17 +417,18 @@ pub(crate) fn plan(history: &History, direction: Direction, goal: &Goal) -> Vec<
 
 /// SQLITE_BUSY: another connection holds the write lock.
 fn is_busy(e: &DbErr) -> bool {
-    e.to_string().contains("database is locked")
+    db_config::codes::is(e, db_config::codes::SQLITE_BUSY)
 }
 
 /// A database error, with PostgreSQL's lock timeout explained.
 fn describe(e: &DbErr, config: &DatabaseConfig) -> String {
     let text = e.to_string();
-    if text.contains("lock timeout") {
+    if db_config::codes::is(e, db_config::codes::LOCK_NOT_AVAILABLE) {
         format!(
             "{text} (a table it changes stays locked by another session; see pg_locks, then retry or raise --lock-timeout)"
         )
-    } else if text.contains("permission denied for schema")
+    } else if db_config::codes::is(e, db_config::codes::INSUFFICIENT_PRIVILEGE)
+        && text.contains("for schema")
         && let db_config::Target::Postgres(pg) = &config.target
     {
         format!(

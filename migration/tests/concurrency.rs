@@ -67,10 +67,12 @@ async fn hold_the_lock(db: &TestDb) -> (DatabaseConnection, sea_orm::DatabaseTra
     let conn = Database::connect(db.url()).await.expect("connect");
     let txn = conn.begin().await.expect("begin");
     let sql = match db.backend() {
-        Backend::Postgres => "SELECT pg_advisory_xact_lock(7261636862)",
-        Backend::Sqlite => "CREATE TABLE held_by_a_test (x INTEGER)",
+        Backend::Postgres => {
+            format!("SELECT pg_advisory_xact_lock({})", migration::locks::MIGRATORS)
+        }
+        Backend::Sqlite => "CREATE TABLE held_by_a_test (x INTEGER)".to_owned(),
     };
-    txn.execute_unprepared(sql).await.expect("take the lock");
+    txn.execute_unprepared(&sql).await.expect("take the lock");
     (conn, txn)
 }
 
@@ -219,4 +221,33 @@ async fn two_tasks_migrating_through_the_library_at_once_apply_each_migration_on
         let again = migration::up(&config).await.expect("nothing left");
         assert!(again.is_empty());
     }
+}
+
+/// A table the application holds locked fails the migration after `--lock-timeout` with
+/// PostgreSQL's lock timeout, explained, instead of queueing everyone behind it.
+#[tokio::test]
+async fn a_table_locked_by_the_application_fails_the_migration_with_the_reason() {
+    let db = TestDb::empty(Backend::Postgres).await.expect("database");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let env = [("DATABASE_URL", db.url())];
+    let v1 = migration(dir.path(), &env, &["up", "--to", "m20240101_000001_core_schema"]);
+    assert_eq!(v1.code, 0, "{}", v1.output());
+    let conn = Database::connect(db.url()).await.expect("connect");
+    let blocker = conn.begin().await.expect("begin");
+    blocker
+        .execute_unprepared("LOCK TABLE customers IN ACCESS EXCLUSIVE MODE")
+        .await
+        .expect("lock");
+
+    let run = migration(dir.path(), &env, &["up", "--lock-timeout", "1"]);
+    blocker.rollback().await.expect("release");
+
+    assert_eq!(run.code, 1, "{}", run.output());
+    assert!(
+        run.stderr.contains("m20240201_000001_support_tables failed and was rolled back"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("stays locked by another session"), "explained: {}", run.stderr);
+    assert_eq!(count(db.url(), "SELECT count(*) FROM seaql_migrations").await, 1, "still at V1");
 }

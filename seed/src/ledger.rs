@@ -61,17 +61,7 @@ pub(crate) async fn install<C: ConnectionTrait>(db: &C) -> Result<(), SeedError>
 
 /// Every recorded seeding (none when there is no ledger yet).
 pub async fn entries<C: ConnectionTrait>(db: &C) -> Result<Vec<LedgerEntry>, SeedError> {
-    let exists = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            match db.get_database_backend() {
-                DbBackend::Sqlite => format!("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '{LEDGER_TABLE}'"),
-                _ => format!("SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tablename = '{LEDGER_TABLE}'"),
-            },
-        ))
-        .await?
-        .is_some();
-    if !exists {
+    if !migration::history::table_exists(db, LEDGER_TABLE).await? {
         return Ok(Vec::new());
     }
     let rows = db

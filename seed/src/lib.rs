@@ -177,7 +177,7 @@ async fn claim<C: ConnectionTrait>(txn: &C, fingerprint: &str) -> Result<bool, S
 }
 
 /// The advisory lock that keeps two seedings of one PostgreSQL database apart.
-const SEED_LOCK_KEY: i64 = 7_261_636_863;
+const SEED_LOCK_KEY: i64 = migration::locks::SEEDERS;
 
 /// The seed of the generated values: the user's seed mixed with everything else that
 /// shapes the data, so different seedings never produce the same ids.
@@ -363,7 +363,11 @@ async fn seed_sqlite(
         ..sea_orm::TransactionOptions::default()
     };
     let txn = db.begin_with_options(options_immediate).await.map_err(|e| {
-        if e.to_string().contains("database is locked") { SeedError::Busy } else { e.into() }
+        if db_config::codes::is(&e, db_config::codes::SQLITE_BUSY) {
+            SeedError::Busy
+        } else {
+            e.into()
+        }
     })?;
     if !claim(&txn, fingerprint).await? {
         return Ok(None);

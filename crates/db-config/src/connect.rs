@@ -342,8 +342,7 @@ impl DatabaseConfig {
 
 /// SQLITE_BUSY ("database is locked"), by its result code.
 fn is_sqlite_busy(error: &sea_orm::sqlx::Error) -> bool {
-    const SQLITE_BUSY: &str = "5";
-    matches!(error, sea_orm::sqlx::Error::Database(e) if e.code().as_deref() == Some(SQLITE_BUSY))
+    crate::codes::driver_code(error).as_deref() == Some(crate::codes::SQLITE_BUSY)
 }
 
 /// `connect_with` dispatches on the target, so the other arm cannot happen.

@@ -25,6 +25,7 @@
 //! ([`Source`]); passwords are [`Secret`]s that print as `***`.
 
 mod app_env;
+pub mod codes;
 mod connect;
 mod env;
 mod error;
