@@ -282,10 +282,8 @@ async fn seed_postgres(
 ) -> Result<Option<Vec<TableReport>>, SeedError> {
     let pool = db.get_postgres_connection_pool();
     let mut tx = pool.begin().await?;
-    if config.behind_pgbouncer() {
-        // See `DatabaseConfig::begin`: this transaction is sqlx's own, for COPY.
-        sea_orm::sqlx::raw_sql("DEALLOCATE ALL").execute(&mut *tx).await?;
-    }
+    // This transaction is sqlx's own, for COPY: the pooler's rule by hand.
+    config.clear_prepared_statements(&mut tx).await?;
     if !claim_postgres(&mut tx, fingerprint).await? {
         return Ok(None);
     }
@@ -300,9 +298,7 @@ async fn seed_postgres(
         .await?;
     ledger::record_postgres(&mut tx, &ledger_entry(plan, options, fingerprint, &reports, started))
         .await?;
-    if config.behind_pgbouncer() {
-        sea_orm::sqlx::raw_sql("DEALLOCATE ALL").execute(&mut *tx).await?;
-    }
+    config.clear_prepared_statements(&mut tx).await?;
     tx.commit().await?;
     Ok(Some(reports))
 }

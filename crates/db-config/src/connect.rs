@@ -180,13 +180,24 @@ impl DatabaseConfig {
         matches!(&self.target, Target::Postgres(pg) if pg.pgbouncer.value)
     }
 
+    /// Behind a transaction-pooling PgBouncer, drops the prepared statements on the server
+    /// connection a transaction was given (an earlier client's at its start, ours before it
+    /// ends): the one rule for every transaction of ours, including those run through sqlx
+    /// directly (COPY) — pass `behind_pgbouncer` to [`clear_prepared_statements`].
+    pub async fn clear_prepared_statements(
+        &self,
+        conn: &mut sea_orm::sqlx::PgConnection,
+    ) -> Result<(), sea_orm::sqlx::Error> {
+        clear_prepared_statements(conn, self.behind_pgbouncer()).await
+    }
+
     /// Commits a transaction started with [`DatabaseConfig::begin`]. Behind a PgBouncer it
     /// first drops the prepared statements the transaction made, so that the server
     /// connection goes back to the pool as clean as it came (the next client may be an
     /// application whose driver names its statements as sqlx does).
     pub async fn commit(&self, txn: DatabaseTransaction) -> Result<(), DbErr> {
         if self.behind_pgbouncer() {
-            txn.execute_unprepared("DEALLOCATE ALL").await?;
+            txn.execute_unprepared(DEALLOCATE_ALL).await?;
         }
         txn.commit().await
     }
@@ -200,7 +211,7 @@ impl DatabaseConfig {
     pub async fn begin(&self, db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
         let txn = db.begin().await?;
         if self.behind_pgbouncer() {
-            txn.execute_unprepared("DEALLOCATE ALL").await?;
+            txn.execute_unprepared(DEALLOCATE_ALL).await?;
             if let Some(timeout) = &self.pool.statement_timeout {
                 let sql = format!("SET LOCAL statement_timeout = {}", timeout.value.as_millis());
                 txn.execute_unprepared(&sql).await?;
@@ -338,6 +349,21 @@ impl DatabaseConfig {
             .acquire_timeout(pool.acquire_timeout.value)
             .max_lifetime(pool.max_lifetime.value)
     }
+}
+
+/// The statement that drops every prepared statement of a server connection.
+const DEALLOCATE_ALL: &str = "DEALLOCATE ALL";
+
+/// [`DatabaseConfig::clear_prepared_statements`] for a connection whose configuration says
+/// `behind_pgbouncer`.
+pub async fn clear_prepared_statements(
+    conn: &mut sea_orm::sqlx::PgConnection,
+    behind_pgbouncer: bool,
+) -> Result<(), sea_orm::sqlx::Error> {
+    if behind_pgbouncer {
+        sea_orm::sqlx::raw_sql(DEALLOCATE_ALL).execute(conn).await?;
+    }
+    Ok(())
 }
 
 /// SQLITE_BUSY ("database is locked"), by its result code.

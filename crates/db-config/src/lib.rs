@@ -40,6 +40,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 pub use app_env::{APP_ENV_VAR, AppEnv, InvalidAppEnv};
+pub use connect::clear_prepared_statements;
 pub use env::Env;
 pub use error::ConfigError;
 pub use migrations::{

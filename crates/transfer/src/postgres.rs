@@ -184,9 +184,7 @@ pub(crate) async fn begin(
 ) -> Result<(), sqlx::Error> {
     let begin = if read_only { "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" } else { "BEGIN" };
     sqlx::raw_sql(sqlx::AssertSqlSafe(begin)).execute(&mut *conn).await?;
-    if pgbouncer {
-        sqlx::raw_sql("DEALLOCATE ALL").execute(&mut *conn).await?;
-    }
+    db_config::clear_prepared_statements(conn, pgbouncer).await?;
     // A copy is one long transaction; the application's statement timeout is not for it.
     sqlx::raw_sql("SET LOCAL statement_timeout = 0").execute(&mut *conn).await?;
     if !read_only {
@@ -205,9 +203,7 @@ pub(crate) async fn end(
     commit: bool,
     pgbouncer: bool,
 ) -> Result<(), sqlx::Error> {
-    if pgbouncer {
-        sqlx::raw_sql("DEALLOCATE ALL").execute(&mut *conn).await?;
-    }
+    db_config::clear_prepared_statements(conn, pgbouncer).await?;
     let end = if commit { "COMMIT" } else { "ROLLBACK" };
     sqlx::raw_sql(sqlx::AssertSqlSafe(end)).execute(&mut *conn).await?;
     Ok(())
