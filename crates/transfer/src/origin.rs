@@ -12,10 +12,10 @@ use uuid::Uuid;
 use crate::TransferError;
 use crate::conn::Conn;
 use crate::export_format::{FORMAT, MANIFEST, Manifest, TableFile, file_error};
-use crate::stream::{Batch, Feed, IN_FLIGHT, ROWS_PER_BATCH, Sink};
+use crate::stream::{Batch, BlockingBatches, Feed, IN_FLIGHT, Sink};
 use crate::tables::TableSpec;
 use crate::time;
-use crate::value::{Digest, Kind, Value, row_hash};
+use crate::value::{Digest, Kind, Value};
 
 /// Where rows come from: a database (its connection, in one snapshot) or an export.
 pub(crate) enum Origin {
@@ -93,7 +93,7 @@ impl ExportDir {
         let path = self.dir.join(&entry.file);
         let (sender, mut receiver) = mpsc::channel::<Batch>(IN_FLIGHT);
         let spec = table.clone();
-        let reading = tokio::task::spawn_blocking(move || read_file(&path, &spec, &sender));
+        let reading = tokio::task::spawn_blocking(move || read_file(&path, &spec, sender));
         while let Some(batch) = receiver.recv().await {
             feed.send(Feed::Rows(batch)).await.map_err(|_| TransferError::WriterStopped)?;
         }
@@ -119,11 +119,10 @@ impl ExportDir {
 fn read_file(
     path: &Path,
     table: &TableSpec,
-    sender: &mpsc::Sender<Batch>,
+    sender: mpsc::Sender<Batch>,
 ) -> Result<Digest, TransferError> {
     let file = File::open(path).map_err(|e| file_error(path, e))?;
-    let mut digest = Digest::default();
-    let mut batch = Vec::with_capacity(ROWS_PER_BATCH);
+    let mut batches = BlockingBatches::new(sender, true);
     for (n, line) in BufReader::with_capacity(1 << 20, file).lines().enumerate() {
         let line = line.map_err(|e| file_error(path, e))?;
         let at = || format!("{}, line {}", path.display(), n + 1);
@@ -151,20 +150,9 @@ fn read_file(
                 })
             })
             .collect::<Result<Vec<Value>, _>>()?;
-        digest.add_hash(row_hash(&row));
-        batch.push(row);
-        if batch.len() >= ROWS_PER_BATCH
-            && sender
-                .blocking_send(std::mem::replace(&mut batch, Vec::with_capacity(ROWS_PER_BATCH)))
-                .is_err()
-        {
-            return Err(TransferError::WriterStopped);
-        }
+        batches.push(row)?;
     }
-    if !batch.is_empty() && sender.blocking_send(batch).is_err() {
-        return Err(TransferError::WriterStopped);
-    }
-    Ok(digest)
+    batches.finish()
 }
 
 /// A value of `kind` from its JSON form (the inverse of [`Value::to_json`]).

@@ -77,3 +77,41 @@ impl<'a> Collect<'a> {
         Ok(self.digest)
     }
 }
+
+/// The rows a reader on a blocking thread decodes (SQLite, export files): digested as they
+/// come and, when kept, sent in batches to the async side that relays them.
+pub(crate) struct BlockingBatches {
+    sender: mpsc::Sender<Batch>,
+    batch: Batch,
+    keep: bool,
+    digest: Digest,
+}
+
+impl BlockingBatches {
+    /// Batches for `sender`; with `keep` false, rows are only digested.
+    pub(crate) fn new(sender: mpsc::Sender<Batch>, keep: bool) -> Self {
+        let batch = Vec::with_capacity(if keep { ROWS_PER_BATCH } else { 0 });
+        Self { sender, batch, keep, digest: Digest::default() }
+    }
+
+    pub(crate) fn push(&mut self, row: Vec<Value>) -> Result<(), TransferError> {
+        self.digest.add_hash(row_hash(&row));
+        if !self.keep {
+            return Ok(());
+        }
+        self.batch.push(row);
+        if self.batch.len() >= ROWS_PER_BATCH {
+            let full = std::mem::replace(&mut self.batch, Vec::with_capacity(ROWS_PER_BATCH));
+            self.sender.blocking_send(full).map_err(|_| TransferError::WriterStopped)?;
+        }
+        Ok(())
+    }
+
+    /// Sends what is left; the rows' digest.
+    pub(crate) fn finish(self) -> Result<Digest, TransferError> {
+        if !self.batch.is_empty() {
+            self.sender.blocking_send(self.batch).map_err(|_| TransferError::WriterStopped)?;
+        }
+        Ok(self.digest)
+    }
+}

@@ -14,7 +14,7 @@ use rusqlite::{Connection, OpenFlags, params_from_iter};
 use tokio::sync::mpsc;
 
 use crate::TransferError;
-use crate::stream::{Batch, Feed, IN_FLIGHT, ROWS_PER_BATCH, Sink};
+use crate::stream::{Batch, BlockingBatches, Feed, IN_FLIGHT, Sink};
 use crate::tables::TableSpec;
 use crate::value::{Digest, Value, row_hash};
 
@@ -112,26 +112,13 @@ impl Sqlite {
         let reading = self.blocking(&doing, move |conn| {
             let mut statement = conn.prepare(&sql)?;
             let mut rows = statement.query([])?;
-            let mut digest = Digest::default();
-            let mut batch = Vec::with_capacity(if keep_rows { ROWS_PER_BATCH } else { 0 });
+            let mut batches = BlockingBatches::new(sender, keep_rows);
             while let Some(row) = rows.next()? {
-                let values = decode_row(&spec, row).map_err(Failure::Copy)?;
-                digest.add_hash(row_hash(&values));
-                if keep_rows {
-                    batch.push(values);
-                    if batch.len() >= ROWS_PER_BATCH {
-                        let full =
-                            std::mem::replace(&mut batch, Vec::with_capacity(ROWS_PER_BATCH));
-                        if sender.blocking_send(full).is_err() {
-                            return Err(Failure::Copy(TransferError::WriterStopped));
-                        }
-                    }
-                }
+                batches
+                    .push(decode_row(&spec, row).map_err(Failure::Copy)?)
+                    .map_err(Failure::Copy)?;
             }
-            if !batch.is_empty() && sender.blocking_send(batch).is_err() {
-                return Err(Failure::Copy(TransferError::WriterStopped));
-            }
-            Ok(digest)
+            batches.finish().map_err(Failure::Copy)
         });
         let relaying = async {
             let mut sink = sink;
