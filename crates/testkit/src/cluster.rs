@@ -164,7 +164,7 @@ fn start_on(
     match flavor {
         Flavor::Plain => options.push_str(" -c listen_addresses=127.0.0.1"),
         Flavor::Tls => {
-            crate::tls::configure(data, dir, run_as.map(|(_, uid, gid)| (*uid, *gid)))?;
+            crate::certs::configure(data, dir, run_as.map(|(_, uid, gid)| (*uid, *gid)))?;
             options.push_str(
                 " -c listen_addresses=localhost -c ssl=on \
                  -c ssl_cert_file=server.crt -c ssl_key_file=server.key",

@@ -21,6 +21,7 @@
 //! ```
 
 pub mod binary;
+mod certs;
 mod cluster;
 mod error;
 mod pgbouncer;
