@@ -11,7 +11,10 @@ use crate::SeedError;
 /// it when they empty the database).
 pub const LEDGER_TABLE: &str = migration::schema::SEED_LEDGER_TABLE;
 
-pub(crate) const CREATE: &str = "CREATE TABLE IF NOT EXISTS chatdb_seed_runs (
+/// The ledger's definition.
+pub(crate) fn create() -> String {
+    format!(
+        "CREATE TABLE IF NOT EXISTS {LEDGER_TABLE} (
     fingerprint TEXT PRIMARY KEY,
     preset TEXT NOT NULL,
     sizes TEXT NOT NULL,
@@ -22,7 +25,9 @@ pub(crate) const CREATE: &str = "CREATE TABLE IF NOT EXISTS chatdb_seed_runs (
     row_counts TEXT NOT NULL,
     seeded_at TEXT NOT NULL,
     duration_ms BIGINT NOT NULL
-)";
+)"
+    )
+}
 
 /// One recorded seeding.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -55,7 +60,7 @@ pub(crate) const COLUMNS: &str = "fingerprint, preset, sizes, seed, anchor, targ
 /// Creates the ledger when it does not exist yet (under the seeding lock, never twice at
 /// once).
 pub(crate) async fn install<C: ConnectionTrait>(db: &C) -> Result<(), SeedError> {
-    db.execute_unprepared(CREATE).await?;
+    db.execute_unprepared(&create()).await?;
     Ok(())
 }
 
@@ -212,22 +217,21 @@ pub(crate) async fn record_postgres(
     conn: &mut sea_orm::sqlx::PgConnection,
     entry: &LedgerEntry,
 ) -> Result<(), SeedError> {
-    sea_orm::sqlx::query(
-        "INSERT INTO chatdb_seed_runs (fingerprint, preset, sizes, seed, anchor, target_tenant, \
-         created_tenants, row_counts, seeded_at, duration_ms) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(&entry.fingerprint)
-    .bind(&entry.preset)
-    .bind(&entry.sizes)
-    .bind(entry.seed)
-    .bind(&entry.anchor)
-    .bind(&entry.target_tenant)
-    .bind(&entry.created_tenants)
-    .bind(&entry.row_counts)
-    .bind(&entry.seeded_at)
-    .bind(entry.duration_ms)
-    .execute(conn)
-    .await?;
+    let sql = format!(
+        "INSERT INTO {LEDGER_TABLE} ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+    );
+    sea_orm::sqlx::query(sea_orm::sqlx::AssertSqlSafe(sql))
+        .bind(&entry.fingerprint)
+        .bind(&entry.preset)
+        .bind(&entry.sizes)
+        .bind(entry.seed)
+        .bind(&entry.anchor)
+        .bind(&entry.target_tenant)
+        .bind(&entry.created_tenants)
+        .bind(&entry.row_counts)
+        .bind(&entry.seeded_at)
+        .bind(entry.duration_ms)
+        .execute(conn)
+        .await?;
     Ok(())
 }

@@ -321,13 +321,15 @@ async fn claim_postgres(
             .execute(&mut *tx)
             .await?;
     }
-    sqlx::raw_sql(ledger::CREATE).execute(&mut *tx).await?;
-    let row: Option<(String, Option<String>)> = sqlx::query_as(
-        "SELECT created_tenants, target_tenant FROM chatdb_seed_runs WHERE fingerprint = $1",
-    )
-    .bind(fingerprint)
-    .fetch_optional(&mut *tx)
-    .await?;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(ledger::create())).execute(&mut *tx).await?;
+    let find = format!(
+        "SELECT created_tenants, target_tenant FROM {} WHERE fingerprint = $1",
+        ledger::LEDGER_TABLE
+    );
+    let row: Option<(String, Option<String>)> = sqlx::query_as(sqlx::AssertSqlSafe(find))
+        .bind(fingerprint)
+        .fetch_optional(&mut *tx)
+        .await?;
     let Some((created_tenants, target_tenant)) = row else { return Ok(true) };
     let entry = ledger::LedgerEntry::identifying(fingerprint, created_tenants, target_tenant);
     let ids = entry.tenants()?;
@@ -338,10 +340,8 @@ async fn claim_postgres(
     if !ids.is_empty() && found == ids.len() as i64 {
         return Ok(false);
     }
-    sqlx::query("DELETE FROM chatdb_seed_runs WHERE fingerprint = $1")
-        .bind(fingerprint)
-        .execute(&mut *tx)
-        .await?;
+    let forget = format!("DELETE FROM {} WHERE fingerprint = $1", ledger::LEDGER_TABLE);
+    sqlx::query(sqlx::AssertSqlSafe(forget)).bind(fingerprint).execute(&mut *tx).await?;
     Ok(true)
 }
 
