@@ -223,44 +223,9 @@ impl Conn {
         let failed = self.failed("setting indexes and triggers aside for the load");
         match &mut self.driver {
             Driver::Postgres { conn, .. } => {
-                let mut restore = Vec::new();
-                let mut drop = Vec::new();
-                if bare {
-                    let post_data = postgres::post_data(conn, tables).await.map_err(&failed)?;
-                    drop.extend(post_data.drop);
-                    restore.extend(post_data.create);
-                }
-                for table in
-                    postgres::tables_with_insert_triggers(conn, tables).await.map_err(&failed)?
-                {
-                    drop.push(format!("ALTER TABLE {table} DISABLE TRIGGER USER"));
-                    restore.push(format!("ALTER TABLE {table} ENABLE TRIGGER USER"));
-                }
-                postgres::execute_all(conn, &drop).await.map_err(&failed)?;
-                Ok(restore)
+                postgres::set_aside(conn, tables, bare).await.map_err(&failed)
             }
-            Driver::Sqlite(file) => {
-                let mut objects = Vec::new();
-                for (kind, wanted) in [("trigger", true), ("index", bare)] {
-                    if wanted {
-                        let found = file.objects(kind, tables).await?;
-                        objects.extend(
-                            found
-                                .into_iter()
-                                .filter(|(_, sql)| {
-                                    kind != "trigger" || sqlite::writes_on_insert(sql)
-                                })
-                                .map(|(name, sql)| (kind, name, sql)),
-                        );
-                    }
-                }
-                let drop: Vec<String> = objects
-                    .iter()
-                    .map(|(kind, name, _)| format!("DROP {} {name}", kind.to_uppercase()))
-                    .collect();
-                file.execute_all("setting indexes and triggers aside for the load", &drop).await?;
-                Ok(objects.into_iter().map(|(_, _, sql)| sql).collect())
-            }
+            Driver::Sqlite(file) => file.set_aside(tables, bare).await,
         }
     }
 

@@ -317,3 +317,26 @@ pub(crate) async fn count(
     let sql = format!("SELECT count(*) FROM {}{filter}", table.name);
     sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).persistent(false).fetch_one(&mut *conn).await
 }
+
+/// Sets aside for a load into `tables` what slows it (with `bare`, their keys, indexes and
+/// foreign keys; always, the user triggers that fire on insert) and returns the statements
+/// that put it all back.
+pub(crate) async fn set_aside(
+    conn: &mut PgConnection,
+    tables: &[&str],
+    bare: bool,
+) -> Result<Vec<String>, sqlx::Error> {
+    let mut restore = Vec::new();
+    let mut drop = Vec::new();
+    if bare {
+        let post_data = post_data(conn, tables).await?;
+        drop.extend(post_data.drop);
+        restore.extend(post_data.create);
+    }
+    for table in tables_with_insert_triggers(conn, tables).await? {
+        drop.push(format!("ALTER TABLE {table} DISABLE TRIGGER USER"));
+        restore.push(format!("ALTER TABLE {table} ENABLE TRIGGER USER"));
+    }
+    execute_all(conn, &drop).await?;
+    Ok(restore)
+}

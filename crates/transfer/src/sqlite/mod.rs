@@ -247,7 +247,35 @@ impl Sqlite {
     /// The objects of `kind` (`trigger`, `index`) on `tables` that their CREATE statement
     /// can build again, as `(name, CREATE statement)`; indexes behind a table's own keys
     /// (which have none) stay.
-    pub(crate) async fn objects(
+    /// Sets aside for a load into `tables` the triggers that write on insert (those that
+    /// only check stay on) and, with `bare`, the indexes; returns the statements that
+    /// create them again.
+    pub(crate) async fn set_aside(
+        &self,
+        tables: &[&str],
+        bare: bool,
+    ) -> Result<Vec<String>, TransferError> {
+        let mut objects = Vec::new();
+        for (kind, wanted) in [("trigger", true), ("index", bare)] {
+            if wanted {
+                let found = self.objects(kind, tables).await?;
+                objects.extend(
+                    found
+                        .into_iter()
+                        .filter(|(_, sql)| kind != "trigger" || writes_on_insert(sql))
+                        .map(|(name, sql)| (kind, name, sql)),
+                );
+            }
+        }
+        let drop: Vec<String> = objects
+            .iter()
+            .map(|(kind, name, _)| format!("DROP {} {name}", kind.to_uppercase()))
+            .collect();
+        self.execute_all("setting indexes and triggers aside for the load", &drop).await?;
+        Ok(objects.into_iter().map(|(_, _, sql)| sql).collect())
+    }
+
+    async fn objects(
         &self,
         kind: &'static str,
         tables: &[&str],
@@ -352,7 +380,7 @@ fn driver_error(database: &str, doing: &str, e: &dyn std::fmt::Display) -> Trans
 
 /// Whether the trigger `sql` defines fires on INSERT and writes (it would recompute copied
 /// values, as the priority score's does); triggers that only check (`RAISE`) do not.
-pub(crate) fn writes_on_insert(sql: &str) -> bool {
+fn writes_on_insert(sql: &str) -> bool {
     let sql = sql.to_ascii_uppercase();
     let Some((head, body)) = sql.split_once("BEGIN") else { return true };
     let fires_on_insert = head.split_whitespace().any(|word| word == "INSERT");
