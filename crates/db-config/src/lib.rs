@@ -124,11 +124,12 @@ impl DatabaseConfig {
     /// What a database `error` says, for a person: the password redacted and, when it
     /// looks like a transaction-pooling PgBouncer that this configuration does not know
     /// about (prepared statements colliding between clients), what to set.
-    pub fn describe_error(&self, error: &dyn std::fmt::Display) -> String {
+    pub fn describe_error(&self, error: &sea_orm::DbErr) -> String {
         let text = self.scrub(&error.to_string());
-        let pooler_symptom = (text.contains("prepared statement")
-            && text.contains("already exists"))
-            || (text.contains("prepared statement") && text.contains("does not exist"))
+        // Statement names colliding (or missing) between clients; a protocol error of the
+        // pooler's has no code.
+        let pooler_symptom = codes::is(error, codes::DUPLICATE_PREPARED_STATEMENT)
+            || codes::is(error, codes::INVALID_SQL_STATEMENT_NAME)
             || text.contains("unexpected connection status");
         if pooler_symptom && matches!(self.target, Target::Postgres(_)) && !self.behind_pgbouncer()
         {
