@@ -1,5 +1,6 @@
 //! End-to-end scenarios against real PostgreSQL and SQLite databases.
 
+mod architecture;
 mod behaviour;
 mod entities;
 mod failed_migration;
