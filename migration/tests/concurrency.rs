@@ -139,12 +139,7 @@ async fn a_migrator_killed_while_blocked_inside_v2_leaves_v1_and_the_next_up_fin
         migration(dir.path(), &env, &["up", "--to", "m20240101_000001_core_schema"]).code,
         0
     );
-    let conn = Database::connect(db.url()).await.expect("connect");
-    let blocker = conn.begin().await.expect("begin");
-    blocker
-        .execute_unprepared("LOCK TABLE customers IN ACCESS EXCLUSIVE MODE")
-        .await
-        .expect("lock");
+    let (conn, blocker) = lock_customers(&db).await;
 
     let mut child = spawn(dir.path(), &env, &["up"]);
     until_blocked_on_a_table(&conn).await;
@@ -232,12 +227,7 @@ async fn a_table_locked_by_the_application_fails_the_migration_with_the_reason()
     let env = [("DATABASE_URL", db.url())];
     let v1 = migration(dir.path(), &env, &["up", "--to", "m20240101_000001_core_schema"]);
     assert_eq!(v1.code, 0, "{}", v1.output());
-    let conn = Database::connect(db.url()).await.expect("connect");
-    let blocker = conn.begin().await.expect("begin");
-    blocker
-        .execute_unprepared("LOCK TABLE customers IN ACCESS EXCLUSIVE MODE")
-        .await
-        .expect("lock");
+    let (_conn, blocker) = lock_customers(&db).await;
 
     let run = migration(dir.path(), &env, &["up", "--lock-timeout", "1"]);
     blocker.rollback().await.expect("release");
@@ -250,4 +240,16 @@ async fn a_table_locked_by_the_application_fails_the_migration_with_the_reason()
     );
     assert!(run.stderr.contains("stays locked by another session"), "explained: {}", run.stderr);
     assert_eq!(count(db.url(), "SELECT count(*) FROM seaql_migrations").await, 1, "still at V1");
+}
+
+/// A session of its own holding `customers` in ACCESS EXCLUSIVE mode, as an application
+/// might, until the transaction is rolled back.
+async fn lock_customers(db: &TestDb) -> (DatabaseConnection, sea_orm::DatabaseTransaction) {
+    let conn = Database::connect(db.url()).await.expect("connect");
+    let blocker = conn.begin().await.expect("begin");
+    blocker
+        .execute_unprepared("LOCK TABLE customers IN ACCESS EXCLUSIVE MODE")
+        .await
+        .expect("lock");
+    (conn, blocker)
 }

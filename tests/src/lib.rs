@@ -68,8 +68,8 @@ pub fn insert_into(table: &str, columns: &[&str], values: Vec<SimpleExpr>) -> In
     }
 }
 
-/// A single integer from a query such as `SELECT count(*) …`.
-pub async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
+/// The first column of the first row of `sql`.
+pub async fn first_value<T: sea_orm::TryGetable>(db: &DatabaseConnection, sql: &str) -> T {
     let row = db
         .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
         .await
@@ -78,14 +78,14 @@ pub async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
     row.try_get_by_index(0).unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
+/// A single integer from a query such as `SELECT count(*) …`.
+pub async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
+    first_value(db, sql).await
+}
+
 /// The first column of the first row of `sql`, as text.
 pub async fn text(db: &DatabaseConnection, sql: &str) -> String {
-    let row = db
-        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
-        .unwrap_or_else(|| panic!("{sql}: no row"));
-    row.try_get_by_index(0).unwrap_or_else(|e| panic!("{sql}: {e}"))
+    first_value(db, sql).await
 }
 
 /// The current time at the precision both backends store (microseconds).

@@ -415,47 +415,45 @@ mod tests {
             .iter()
             .map(|r| r.get(0))
             .collect();
-        let mut out = conn
-            .copy_out_raw("COPY (SELECT t::numeric FROM n ORDER BY i) TO STDOUT (FORMAT binary)")
-            .await
-            .unwrap();
-        let mut splitter = RowSplitter::default();
-        let mut decoded = Vec::new();
-        while let Some(chunk) = futures_util::StreamExt::next(&mut out).await {
-            let chunk = chunk.unwrap();
-            splitter
-                .push(
-                    &chunk,
-                    |fields| {
-                        decoded.push(decode_numeric(fields[0].unwrap()).unwrap().to_string());
-                        Ok::<(), String>(())
-                    },
-                    |m| m.to_owned(),
-                )
-                .unwrap();
-        }
-        drop(out);
+        let decoded: Vec<String> =
+            copy_out(&mut conn, "SELECT t::numeric FROM n ORDER BY i", |field| {
+                decode_numeric(field).unwrap().to_string()
+            })
+            .await;
         assert_eq!(decoded, expected, "decoded wrongly");
 
         // Beyond rust_decimal's 28 digits: refused, never a wrong number.
-        let mut out = conn
-            .copy_out_raw("COPY (SELECT '12345678901234567890123456789012345678'::numeric) TO STDOUT (FORMAT binary)")
-            .await
-            .unwrap();
+        let refused = copy_out(
+            &mut conn,
+            "SELECT '12345678901234567890123456789012345678'::numeric",
+            |field| decode_field(Kind::Decimal, field).is_err(),
+        )
+        .await;
+        assert_eq!(refused, [true], "a 38-digit numeric must be refused");
+    }
+
+    /// The first column of `query`'s rows, in PostgreSQL's binary COPY form, through `decode`.
+    async fn copy_out<T>(
+        conn: &mut sea_orm::sqlx::PgConnection,
+        query: &str,
+        decode: impl Fn(&[u8]) -> T,
+    ) -> Vec<T> {
+        let sql = format!("COPY ({query}) TO STDOUT (FORMAT binary)");
+        let mut out = conn.copy_out_raw(&sql).await.unwrap();
         let mut splitter = RowSplitter::default();
-        let mut refused = false;
+        let mut values = Vec::new();
         while let Some(chunk) = futures_util::StreamExt::next(&mut out).await {
             splitter
                 .push(
                     &chunk.unwrap(),
                     |fields| {
-                        refused = decode_field(Kind::Decimal, fields[0].unwrap()).is_err();
+                        values.push(decode(fields[0].unwrap()));
                         Ok::<(), String>(())
                     },
                     |m| m.to_owned(),
                 )
                 .unwrap();
         }
-        assert!(refused, "a 38-digit numeric must be refused");
+        values
     }
 }
