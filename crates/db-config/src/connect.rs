@@ -279,6 +279,14 @@ impl DatabaseConfig {
         let creates = matches!(option("mode"), None | Some("rwc"));
         if !self.is_in_memory() && creates {
             self.check_sqlite_path(std::path::Path::new(path))?;
+        } else if !self.is_in_memory() && !std::path::Path::new(path).exists() {
+            return Err(ConfigError::SqlitePath {
+                path: path.clone(),
+                origin: sqlite.path.source.clone(),
+                problem: "does not exist, and mode=ro or mode=rw opens an existing file only; \
+                          fix the path, or drop the mode to create it"
+                    .into(),
+            });
         }
         let mut options = if self.is_in_memory() {
             SqliteConnectOptions::from_str("sqlite::memory:")

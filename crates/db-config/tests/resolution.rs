@@ -365,7 +365,8 @@ async fn a_read_only_sqlite_url_opens_an_existing_file_and_never_creates_one() {
     let url = |mode: &str| format!("sqlite://{}?mode={mode}", file.display());
 
     let missing = resolve(&[("DATABASE_URL", &url("ro"))], &[]).expect("resolves");
-    assert!(missing.connect().await.is_err(), "mode=ro must not create the file");
+    let refused = missing.connect().await.expect_err("mode=ro must not create the file");
+    assert!(refused.to_string().contains("does not exist"), "{refused}");
     assert!(!file.exists());
 
     let created = resolve(&[("DATABASE_URL", &url("rwc"))], &[]).expect("resolves");
