@@ -253,3 +253,52 @@ async fn lock_customers(db: &TestDb) -> (DatabaseConnection, sea_orm::DatabaseTr
         .expect("lock");
     (conn, blocker)
 }
+
+/// Run by [`two_processes_migrating_through_the_library_at_once_apply_each_migration_once`]
+/// in child processes of this test binary: an application's start-up, `migration::up` on
+/// the database the environment names.
+#[tokio::test]
+#[ignore = "a child process of the two-process test, not a test of its own"]
+async fn child_migrates_at_start_up() {
+    let Ok(url) = std::env::var("CHILD_DATABASE_URL") else { return };
+    let env = db_config::Env::from_pairs([("DATABASE_URL", url.as_str()), ("APP_ENV", "test")], []);
+    let config = db_config::DatabaseConfig::resolve(&env).expect("configuration");
+    let applied = migration::up(&config).await.expect("up");
+    println!("applied {}", applied.len());
+}
+
+#[tokio::test]
+async fn two_processes_migrating_through_the_library_at_once_apply_each_migration_once() {
+    for backend in Backend::ALL {
+        let db = TestDb::empty(backend).await.expect("database");
+        let start = || {
+            std::process::Command::new(std::env::current_exe().expect("this test binary"))
+                .args(["--ignored", "--exact", "child_migrates_at_start_up", "--nocapture"])
+                .env("CHILD_DATABASE_URL", db.url())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("start a child")
+        };
+        let children = [start(), start()];
+        let mut applied = 0;
+        for child in children {
+            let out = child.wait_with_output().expect("child");
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                out.status.success(),
+                "{backend:?}: {stdout}{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            applied += stdout
+                .lines()
+                .find_map(|l| l.strip_prefix("applied "))
+                .and_then(|n| n.trim().parse::<usize>().ok())
+                .expect("the child's count");
+        }
+        assert_eq!(applied, MIGRATIONS, "{backend:?}: each migration applied by one of them");
+        let sql = "SELECT value FROM chatdb_metadata WHERE key = 'environment'";
+        let stored: String = binary::scalar(db.url(), sql).await.expect("metadata");
+        assert_eq!(stored, "test");
+    }
+}
