@@ -50,6 +50,32 @@ async fn a_prototype_moves_to_postgres_and_back_with_every_value_intact() {
         "keys, indexes and foreign keys are all back: {}",
         validate.output()
     );
+    // The application writes into the copy afterwards: its triggers compute again.
+    binary::execute(
+        production.url(),
+        "INSERT INTO conversations (id, tenant_id, customer_id, priority, created_at) \
+         SELECT '00000000-0000-7000-8000-00000000c0fe', tenant_id, id, 'URGENT', now() - interval '2 hours' \
+         FROM customers ORDER BY id LIMIT 1",
+    )
+    .await
+    .expect("a new conversation in the copy");
+    let computed = "SELECT priority_score::bigint * 100000 \
+         + extract(epoch FROM sla_deadline - created_at)::bigint / 60 \
+         FROM conversations WHERE id = '00000000-0000-7000-8000-00000000c0fe'";
+    let expected = "SELECT 152 * 100000 + (t.sla_policies ->> 'resolution_time')::bigint \
+         FROM conversations c JOIN tenants t ON t.id = c.tenant_id \
+         WHERE c.id = '00000000-0000-7000-8000-00000000c0fe'";
+    assert_eq!(
+        count(production.url(), computed).await,
+        count(production.url(), expected).await,
+        "URGENT (150) + 2 whole hours, and the tenant's SLA, computed on insert"
+    );
+    binary::execute(
+        production.url(),
+        "DELETE FROM conversations WHERE id = '00000000-0000-7000-8000-00000000c0fe'",
+    )
+    .await
+    .expect("the probe removed");
 
     let debug_copy = TestDb::migrated(Backend::Sqlite).await.expect("database");
     let run = copy(dir.path(), production.url(), debug_copy.url(), &["--json"]);
