@@ -222,3 +222,26 @@ fn up_waits_for_a_database_that_is_not_there_yet_and_says_so() {
         started.elapsed()
     );
 }
+
+/// A database developed on, then deployed to production by a later `up`: it remembers the
+/// stronger environment, and a development shell can no longer destroy it.
+#[test]
+fn the_stored_environment_moves_up_with_a_later_up_and_then_guards() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = binary::sqlite_url(dir.path(), "app.sqlite3");
+    let development = [("DATABASE_URL", url.as_str())];
+    let v1 = migration(dir.path(), &development, &["up", "--to", "m20240101_000001_core_schema"]);
+    assert_eq!(v1.code, 0, "{}", v1.output());
+    let production = [
+        ("DATABASE_URL", url.as_str()),
+        ("APP_ENV", "production"),
+        ("ADMIN_PASSWORD", ADMIN_PASSWORD),
+    ];
+
+    let up = migration(dir.path(), &production, &["up"]);
+
+    assert_eq!(up.code, 0, "{}", up.output());
+    let fresh = migration(dir.path(), &development, &["fresh"]);
+    assert_eq!(fresh.code, 2, "{}", fresh.output());
+    assert!(fresh.stderr.contains("belongs to production"), "{}", fresh.stderr);
+}

@@ -175,3 +175,33 @@ async fn a_mistyped_path_or_the_source_itself_is_refused_and_nothing_is_created(
     let run = copy(dir.path(), source.url(), &missing_url, &["--migrate-target"]);
     assert_eq!(run.code, 0, "--migrate-target creates and migrates it: {}", run.output());
 }
+
+/// The target remembers it is production (`chatdb_metadata`): `--replace` from a shell
+/// whose APP_ENV says nothing is refused all the same, and `--force` overrides it.
+#[tokio::test]
+async fn replace_is_refused_where_the_target_recorded_production_whatever_app_env_says() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let source = seeded_sqlite(dir.path()).await;
+    let target = TestDb::migrated(Backend::Postgres).await.expect("database");
+    seed(dir.path(), target.url());
+    binary::execute(
+        target.url(),
+        "UPDATE chatdb_metadata SET value = 'production' WHERE key = 'environment'",
+    )
+    .await
+    .expect("a production database");
+    let before = content(target.conn()).await;
+
+    let run = copy(dir.path(), source.url(), target.url(), &["--replace", "--no-backup"]);
+
+    assert_eq!(run.code, 2, "{}", run.output());
+    assert!(
+        run.stderr.contains("belongs to production") && run.stderr.contains("--force"),
+        "{}",
+        run.stderr
+    );
+    assert_same_content(&before, &content(target.conn()).await, "after the refusal");
+    let forced =
+        copy(dir.path(), source.url(), target.url(), &["--replace", "--force", "--no-backup"]);
+    assert_eq!(forced.code, 0, "{}", forced.output());
+}
