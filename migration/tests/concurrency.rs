@@ -12,8 +12,11 @@ use testkit::{Backend, TestDb};
 
 const MIGRATIONS: usize = 4;
 
+/// Every run here waits on a lock: a regression fails within this, not never.
+const LOCK_TEST_LIMIT: Duration = Duration::from_secs(60);
+
 fn migration(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
-    binary::run(env!("CARGO_BIN_EXE_migration"), dir, env, args)
+    binary::run_within(LOCK_TEST_LIMIT, env!("CARGO_BIN_EXE_migration"), dir, env, args)
 }
 
 fn spawn(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Child {
@@ -37,7 +40,8 @@ async fn concurrent_ups(db: &TestDb, n: usize, first: Option<&str>) {
         None => 0,
     };
     let children: Vec<Child> = (0..n).map(|_| spawn(dir.path(), &env, &["up"])).collect();
-    let runs: Vec<Run> = children.into_iter().map(binary::finish).collect();
+    let runs: Vec<Run> =
+        children.into_iter().map(|c| binary::finish_within(c, LOCK_TEST_LIMIT)).collect();
 
     for run in &runs {
         assert_eq!(run.code, 0, "{:?}: {}", db.backend(), run.output());
@@ -103,7 +107,7 @@ async fn the_statement_timeout_never_cuts_the_wait_for_another_migrator() {
     let child = spawn(dir.path(), &env, &["up", "--lock-timeout", "30"]);
     tokio::time::sleep(Duration::from_secs(3)).await;
     held.commit().await.expect("release the lock");
-    let run = binary::finish(child);
+    let run = binary::finish_within(child, LOCK_TEST_LIMIT);
 
     assert_eq!(run.code, 0, "{}", run.output());
     assert!(run.stderr.contains("Waiting for another migrator"), "{}", run.stderr);
@@ -144,7 +148,7 @@ async fn a_migrator_killed_while_blocked_inside_v2_leaves_v1_and_the_next_up_fin
     let mut child = spawn(dir.path(), &env, &["up"]);
     until_blocked_on_a_table(&conn).await;
     child.kill().expect("kill -9");
-    let killed = binary::finish(child);
+    let killed = binary::finish_within(child, LOCK_TEST_LIMIT);
     blocker.rollback().await.expect("release the table");
 
     assert_ne!(killed.code, 0);
@@ -172,7 +176,7 @@ async fn a_migrator_killed_while_waiting_on_sqlite_leaves_v1_and_the_next_up_fin
     let mut child = spawn(dir.path(), &env, &["up"]);
     tokio::time::sleep(Duration::from_secs(1)).await;
     child.kill().expect("kill -9");
-    binary::finish(child);
+    binary::finish_within(child, LOCK_TEST_LIMIT);
     held.rollback().await.expect("release");
     drop(conn);
 

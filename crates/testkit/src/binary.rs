@@ -1,8 +1,10 @@
 //! Running the workspace's binaries as an operator would: a directory of their own, exactly
 //! the variables given (nothing inherited, no stray `.env`), output and exit code captured.
 
+use std::io::Read;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 use sea_orm::{ConnectionTrait, Database, Statement};
 
@@ -30,14 +32,25 @@ fn command(exe: &str, dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Comman
     command
 }
 
-/// Runs `exe` in `dir` with exactly `env`, and waits for it.
+/// How long any run may take before it is killed: a command stuck on a lock fails its
+/// test instead of hanging the whole suite (`cargo test` has no timeout of its own).
+pub const RUN_LIMIT: Duration = Duration::from_secs(180);
+
+/// Runs `exe` in `dir` with exactly `env`, and waits for it (at most [`RUN_LIMIT`]).
 pub fn run(exe: &str, dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
-    match command(exe, dir, env, args).output() {
-        Ok(out) => Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        },
+    run_within(RUN_LIMIT, exe, dir, env, args)
+}
+
+/// [`run`], killed after `limit`: for tests of commands that wait on locks.
+pub fn run_within(
+    limit: Duration,
+    exe: &str,
+    dir: &Path,
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> Run {
+    match spawn(exe, dir, env, args) {
+        Ok(child) => finish_within(child, limit),
         Err(e) => {
             Run { code: -1, stdout: String::new(), stderr: format!("could not start {exe}: {e}") }
         }
@@ -49,16 +62,41 @@ pub fn spawn(exe: &str, dir: &Path, env: &[(&str, &str)], args: &[&str]) -> std:
     command(exe, dir, env, args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()
 }
 
-/// Waits for a spawned run to finish.
+/// Waits for a spawned run to finish (at most [`RUN_LIMIT`]).
 pub fn finish(child: Child) -> Run {
-    match child.wait_with_output() {
-        Ok(out) => Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        },
-        Err(e) => Run { code: -1, stdout: String::new(), stderr: e.to_string() },
+    finish_within(child, RUN_LIMIT)
+}
+
+/// Waits for a spawned run to finish; kills it after `limit` and says so in its stderr.
+pub fn finish_within(mut child: Child, limit: Duration) -> Run {
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut text = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut text);
+            }
+            String::from_utf8_lossy(&text).into_owned()
+        })
+    };
+    let stdout = drain(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let stderr = drain(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let deadline = Instant::now() + limit;
+    let (code, timed_out) = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break (status.code().unwrap_or(-1), false),
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break (-1, true);
+            }
+        }
+    };
+    let mut stderr = stderr.join().unwrap_or_default();
+    if timed_out {
+        stderr.push_str(&format!("\n(killed by the test after {}s)", limit.as_secs()));
     }
+    Run { code, stdout: stdout.join().unwrap_or_default(), stderr }
 }
 
 /// An SQLite URL for `file` in `dir`, created when missing.
