@@ -69,13 +69,14 @@ async fn check_health_and_seed_work_through_pgbouncer() {
         assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     }
 
+    let count_messages = "SELECT count(*) FROM messages";
+    let before: i64 = binary::scalar(db.url(), count_messages).await.expect("count");
     let seed = chatdb(dir.path(), &env, &["seed", "--tenants", "2", "--messages", "300"]);
     assert_eq!(seed.code, 0, "{}", seed.output());
     let again = chatdb(dir.path(), &env, &["seed", "--tenants", "2", "--messages", "300"]);
     assert!(again.stdout.contains("Already seeded"), "{}", again.output());
-    let messages: i64 =
-        binary::scalar(db.url(), "SELECT count(*) FROM messages").await.expect("count");
-    assert!(messages >= 300, "{messages}");
+    let messages: i64 = binary::scalar(db.url(), count_messages).await.expect("count");
+    assert_eq!(messages, before + 300, "exactly the seeded messages, once");
 }
 
 #[tokio::test]
@@ -87,16 +88,27 @@ async fn database_lifecycle_and_backups_work_through_pgbouncer() {
     let dir = tempfile::tempdir().expect("tempdir");
     let env = [("DATABASE_URL", url.as_str())];
 
-    for args in [
-        &["migrate", "up", "--create"][..],
-        &["migrate", "status"],
-        &["tenants"],
-        &["backup"],
-        &["db", "drop"],
-    ] {
-        let run = chatdb(dir.path(), &env, args);
-        assert_eq!(run.code, 0, "{args:?}: {}", run.output());
-    }
+    let name = url.rsplit('/').next().and_then(|n| n.split('?').next()).expect("a name");
+    let exists = format!("SELECT count(*) FROM pg_database WHERE datname = '{name}'");
+    let databases = || async { binary::scalar::<i64>(server.url(), &exists).await.expect("count") };
+    let outputs: Vec<(&[&str], String)> =
+        [&["migrate", "up", "--create"][..], &["migrate", "status"], &["tenants"], &["backup"]]
+            .into_iter()
+            .map(|args| {
+                let run = chatdb(dir.path(), &env, args);
+                assert_eq!(run.code, 0, "{args:?}: {}", run.output());
+                (args, run.stdout)
+            })
+            .collect();
+    assert_eq!(databases().await, 1, "created");
+    assert!(outputs[1].1.contains("4 applied, 0 pending"), "{}", outputs[1].1);
+    assert!(outputs[2].1.contains("Platform administration"), "{}", outputs[2].1);
+    assert!(outputs[3].1.contains("Backed up to"), "{}", outputs[3].1);
+
+    let dropped = chatdb(dir.path(), &env, &["db", "drop"]);
+    assert_eq!(dropped.code, 0, "{}", dropped.output());
+    assert!(dropped.stdout.starts_with("Dropped"), "{}", dropped.stdout);
+    assert_eq!(databases().await, 0, "gone");
 }
 
 #[tokio::test]
