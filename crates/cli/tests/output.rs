@@ -59,3 +59,41 @@ fn a_closed_stdout_ends_the_command_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(0), "{stderr}");
 }
+
+/// Each command's own failure, not a configuration error before it runs, comes as one JSON
+/// document on stdout with the command's exit code.
+#[test]
+fn each_commands_own_failure_is_json_under_json() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = |name: &str| dir.path().join(name).display().to_string();
+    let missing = format!("sqlite://{}", file("missing.sqlite3"));
+    let migrated = format!("sqlite://{}", file("app.sqlite3"));
+    let unmigrated = format!("sqlite://{}", file("empty.sqlite3"));
+    assert_eq!(chatdb(dir.path(), &[("DATABASE_URL", &migrated)], &["migrate", "up"]).code, 0);
+    std::fs::create_dir(dir.path().join("not-an-export")).expect("dir");
+    std::fs::write(dir.path().join("not-an-export/notes.txt"), "mine").expect("a file");
+    let production = "production";
+    let cases: [(&[&str], &str, Option<&str>, i32, &str); 6] = [
+        (&["copy", "--from", &missing, "--to", &migrated], &migrated, None, 2, "--from"),
+        (&["export", &file("not-an-export")], &migrated, None, 2, "not-an-export"),
+        (&["import", &file("not-an-export")], &migrated, None, 2, "manifest.json"),
+        (&["tenants"], &unmigrated, None, 1, "not migrated"),
+        (&["db", "grant-app", "app"], &migrated, None, 2, "SQLite, which has no roles"),
+        (&["db", "drop"], &migrated, Some(production), 2, "--force"),
+    ];
+    for (args, database, app_env, code, says) in cases {
+        let mut env = vec![("DATABASE_URL", database)];
+        env.extend(app_env.map(|e| ("APP_ENV", e)));
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let run = chatdb(dir.path(), &env, &all);
+
+        assert_eq!(run.code, code, "{args:?}: {}", run.output());
+        let report: serde_json::Value = serde_json::from_str(&run.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: stdout is not JSON ({e}): {:?}", run.stdout));
+        let message = report["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(says), "{args:?} should say {says:?}: {report}");
+        let kind = if code == 2 { "usage" } else { "failure" };
+        assert_eq!(report["error"]["kind"], kind, "{args:?}: {report}");
+    }
+}
