@@ -4,6 +4,8 @@
 
 mod common;
 
+use std::collections::BTreeMap;
+
 use common::chatdb;
 use common::copying::*;
 use testkit::binary;
@@ -58,12 +60,45 @@ async fn a_tenant_exported_to_files_is_imported_elsewhere_and_a_changed_file_is_
     let dir = tempfile::tempdir().expect("tempdir");
     let source = TestDb::migrated(Backend::Postgres).await.expect("database");
     seed(dir.path(), source.url());
+    // A seeded tenant, given what the seeder does not write, so that it has rows in every table.
+    let own: Vec<String> = migration::seeded_ids::migrations_own_tenants()
+        .iter()
+        .map(|id| format!("'{id}'"))
+        .collect();
+    let tenant: String = binary::scalar(
+        source.url(),
+        &format!("SELECT min(id::text) FROM tenants WHERE id NOT IN ({})", own.join(", ")),
+    )
+    .await
+    .expect("a seeded tenant");
+    binary::execute(
+        source.url(),
+        &format!(
+            "INSERT INTO automations (tenant_id, name, trigger_type, actions) \
+             VALUES ('{tenant}', 'Escalate', 'MESSAGE', '[]'); \
+             INSERT INTO webhooks (tenant_id, name, url, events, secret_key) \
+             VALUES ('{tenant}', 'CRM', 'https://crm.example.com/hook', '[\"message.created\"]', 'hashed')"
+        ),
+    )
+    .await
+    .expect("automation and webhook");
+    let of_tenant = |all: &BTreeMap<&'static str, Vec<String>>, mine: bool| {
+        all.iter()
+            .map(|(table, rows)| {
+                let rows: Vec<String> =
+                    rows.iter().filter(|row| row.contains(&tenant) == mine).cloned().collect();
+                (*table, rows)
+            })
+            .collect::<BTreeMap<_, _>>()
+    };
+    let exported = of_tenant(&content(source.conn()).await, true);
+    assert!(exported.values().all(|rows| !rows.is_empty()), "rows in every table: {exported:?}");
     let export_dir = dir.path().join("tenant-export");
     let export_path = export_dir.to_str().expect("path");
     let run = chatdb(
         dir.path(),
         &[("DATABASE_URL", source.url())],
-        &["--json", "export", export_path, "--tenant", SAMPLE_TENANT],
+        &["--json", "export", export_path, "--tenant", &tenant],
     );
     assert_eq!(run.code, 0, "{}", run.output());
     let manifest: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON manifest");
@@ -75,27 +110,15 @@ async fn a_tenant_exported_to_files_is_imported_elsewhere_and_a_changed_file_is_
         export_dir.join("manifest.json").is_file() && export_dir.join("messages.jsonl").is_file()
     );
 
-    // Elsewhere: a local SQLite file without that tenant.
+    // Elsewhere: a local SQLite file with tenants of its own (V1's and V3's).
     let local = TestDb::migrated(Backend::Sqlite).await.expect("database");
-    binary::execute(
-        local.url(),
-        &format!("DELETE FROM tenants WHERE id = X'{}'", SAMPLE_TENANT.replace('-', "")),
-    )
-    .await
-    .expect("make room");
+    let others_before = of_tenant(&content(local.conn()).await, false);
     let env = [("DATABASE_URL", local.url())];
     let run = chatdb(dir.path(), &env, &["import", export_path]);
     assert_eq!(run.code, 0, "{}", run.output());
-    let messages = |url: &str, literal: String| {
-        let url = url.to_owned();
-        async move {
-            count(&url, &format!("SELECT count(*) FROM messages WHERE tenant_id = {literal}")).await
-        }
-    };
-    assert_eq!(
-        messages(local.url(), format!("X'{}'", SAMPLE_TENANT.replace('-', ""))).await,
-        messages(source.url(), format!("'{SAMPLE_TENANT}'")).await
-    );
+    let after = content(local.conn()).await;
+    assert_same_content(&exported, &of_tenant(&after, true), "the tenant, table by table");
+    assert_same_content(&others_before, &of_tenant(&after, false), "the other tenants, untouched");
 
     // A file changed after the export is refused, and the database stays as it was.
     let file = export_dir.join("messages.jsonl");
