@@ -72,14 +72,16 @@ fn each_commands_own_failure_is_json_under_json() {
     assert_eq!(chatdb(dir.path(), &[("DATABASE_URL", &migrated)], &["migrate", "up"]).code, 0);
     std::fs::create_dir(dir.path().join("not-an-export")).expect("dir");
     std::fs::write(dir.path().join("not-an-export/notes.txt"), "mine").expect("a file");
-    let production = "production";
-    let cases: [(&[&str], &str, Option<&str>, i32, &str); 6] = [
+    // A command, the database it runs against, its APP_ENV, and how it must fail.
+    type Case<'a> = (&'a [&'a str], &'a str, Option<&'a str>, i32, &'a str);
+    let not_an_export = file("not-an-export");
+    let cases: [Case; 6] = [
         (&["copy", "--from", &missing, "--to", &migrated], &migrated, None, 2, "--from"),
-        (&["export", &file("not-an-export")], &migrated, None, 2, "not-an-export"),
-        (&["import", &file("not-an-export")], &migrated, None, 2, "manifest.json"),
+        (&["export", &not_an_export], &migrated, None, 2, "not-an-export"),
+        (&["import", &not_an_export], &migrated, None, 2, "manifest.json"),
         (&["tenants"], &unmigrated, None, 1, "not migrated"),
         (&["db", "grant-app", "app"], &migrated, None, 2, "SQLite, which has no roles"),
-        (&["db", "drop"], &migrated, Some(production), 2, "--force"),
+        (&["db", "drop"], &migrated, Some("production"), 2, "--force"),
     ];
     for (args, database, app_env, code, says) in cases {
         let mut env = vec![("DATABASE_URL", database)];
