@@ -174,7 +174,7 @@ async fn a_migrator_killed_while_waiting_on_sqlite_leaves_v1_and_the_next_up_fin
     let (conn, held) = hold_the_lock(&db).await;
 
     let mut child = spawn(dir.path(), &env, &["up"]);
-    let waiting = said_within(&mut child, "Waiting for another migrator", LOCK_TEST_LIMIT);
+    let waiting = binary::said_within(&mut child, "Waiting for another migrator", LOCK_TEST_LIMIT);
     child.kill().expect("kill -9");
     binary::finish_within(child, LOCK_TEST_LIMIT);
     assert!(waiting, "killed while it waited for the write lock, not before or after");
@@ -306,21 +306,4 @@ async fn two_processes_migrating_through_the_library_at_once_apply_each_migratio
         let stored: String = binary::scalar(db.url(), sql).await.expect("metadata");
         assert_eq!(stored, "test");
     }
-}
-
-/// Whether `child` writes a line containing `needle` on stderr within `limit` (its stderr
-/// is consumed): the observable state to act on, instead of a sleep.
-fn said_within(child: &mut Child, needle: &str, limit: Duration) -> bool {
-    use std::io::BufRead;
-    let Some(stderr) = child.stderr.take() else { return false };
-    let (sender, receiver) = std::sync::mpsc::channel();
-    let needle = needle.to_owned();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
-            if line.contains(&needle) {
-                let _ = sender.send(());
-            }
-        }
-    });
-    receiver.recv_timeout(limit).is_ok()
 }

@@ -190,3 +190,38 @@ async fn reset_keeps_a_ledger_it_cannot_read() {
         "the ledger is intact"
     );
 }
+
+/// Overlap made certain: both seedings are started while a test holds the seeders' lock and
+/// are seen waiting for it, so the second finds the work done under the lock (re-checked
+/// there), not by the early look at the ledger.
+#[tokio::test]
+async fn two_seedings_that_wait_on_the_lock_together_seed_once() {
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    let db = TestDb::migrated(Backend::Postgres).await.expect("database");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let env = [("DATABASE_URL", db.url())];
+    let mut args = vec!["seed"];
+    args.extend_from_slice(SMALL);
+    let conn = sea_orm::Database::connect(db.url()).await.expect("connect");
+    let holder = conn.begin().await.expect("begin");
+    let lock = format!("SELECT pg_advisory_xact_lock({})", migration::locks::SEEDERS);
+    holder.execute_unprepared(&lock).await.expect("take the seeders' lock");
+
+    let limit = std::time::Duration::from_secs(60);
+    let mut children: Vec<_> = (0..2)
+        .map(|_| {
+            binary::spawn(env!("CARGO_BIN_EXE_chatdb"), dir.path(), &env, &args).expect("seed")
+        })
+        .collect();
+    for child in &mut children {
+        assert!(binary::said_within(child, "Waiting for another seeding", limit), "not waiting");
+    }
+    holder.rollback().await.expect("release");
+    let runs: Vec<Run> = children.into_iter().map(|c| binary::finish_within(c, limit)).collect();
+
+    for run in &runs {
+        assert_eq!(run.code, 0, "{}", run.output());
+    }
+    assert_eq!(runs.iter().filter(|r| r.stdout.contains("Already seeded")).count(), 1);
+    assert_eq!(count(db.url(), "SELECT count(*) FROM chatdb_seed_runs").await, 1);
+}

@@ -118,3 +118,20 @@ pub async fn execute(url: &str, sql: &str) -> Result<(), crate::Error> {
     db.execute_unprepared(sql).await?;
     Ok(())
 }
+
+/// Whether `child` writes a line containing `needle` on stderr within `limit` (its stderr
+/// is consumed): the observable state to act on, instead of a sleep.
+pub fn said_within(child: &mut Child, needle: &str, limit: Duration) -> bool {
+    use std::io::BufRead;
+    let Some(stderr) = child.stderr.take() else { return false };
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let needle = needle.to_owned();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.contains(&needle) {
+                let _ = sender.send(());
+            }
+        }
+    });
+    receiver.recv_timeout(limit).is_ok()
+}
