@@ -28,8 +28,10 @@ struct Cli {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    process_io::run_binary(cli.json, async {
-        let config = DatabaseConfig::from_env().map_err(MigrateError::Config)?;
+    let env = db_config::Env::load();
+    let log = db_config::LogSettings::of(&env);
+    process_io::run_binary(cli.json, log.no_color, log.filter.as_deref(), async move {
+        let config = DatabaseConfig::resolve(&env?).map_err(MigrateError::Config)?;
         run(cli.command, &config, cli.json).await
     })
 }

@@ -275,3 +275,17 @@ async fn fresh_refresh_and_reset_work_in_development_on_postgres() {
         0
     );
 }
+
+/// RUST_LOG is a setting like any other: `.env` may hold it, and it is obeyed.
+#[test]
+fn the_log_filter_in_dotenv_is_obeyed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join(".env"), "RUST_LOG=error\n").expect(".env");
+    let quiet = migration(dir.path(), &[], &["status"]);
+    assert_eq!(quiet.code, 0, "{}", quiet.output());
+    assert!(!quiet.stderr.contains("Database:"), "info lines filtered out: {}", quiet.stderr);
+
+    std::fs::write(dir.path().join(".env"), "RUST_LOG=debug\n").expect(".env");
+    let chatty = migration(dir.path(), &[], &["status"]);
+    assert!(chatty.stderr.contains("db.statement"), "debug lines shown: {}", chatty.stderr);
+}

@@ -27,8 +27,10 @@ struct Cli {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    process_io::run_binary(cli.json, async {
-        let config = DatabaseConfig::from_env()?;
+    let env = db_config::Env::load();
+    let log = db_config::LogSettings::of(&env);
+    process_io::run_binary(cli.json, log.no_color, log.filter.as_deref(), async move {
+        let config = DatabaseConfig::resolve(&env?)?;
         run(&cli.args, &config, cli.json).await
     })
 }

@@ -210,11 +210,13 @@ impl process_io::Failure for Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    process_io::run_binary(cli.json, run(cli))
+    let env = db_config::Env::load();
+    let log = db_config::LogSettings::of(&env);
+    process_io::run_binary(cli.json, log.no_color, log.filter.as_deref(), run(cli, env))
 }
 
-async fn run(cli: Cli) -> Result<(), Failure> {
-    let env = db_config::Env::load()?;
+async fn run(cli: Cli, env: Result<db_config::Env, ConfigError>) -> Result<(), Failure> {
+    let env = env?;
     if let Command::Copy(args) = &cli.command {
         // Each side may come from a flag: the configured database is needed only for the other.
         return copy::run(args, &env, cli.json).await;

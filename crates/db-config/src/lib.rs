@@ -29,6 +29,7 @@ pub mod codes;
 mod connect;
 mod env;
 mod error;
+mod logging;
 mod migrations;
 mod pool;
 mod source;
@@ -43,6 +44,7 @@ pub use app_env::{APP_ENV_VAR, AppEnv, InvalidAppEnv};
 pub use connect::clear_prepared_statements;
 pub use env::Env;
 pub use error::ConfigError;
+pub use logging::{LOG_FILTER_VAR, LogSettings, NO_COLOR_VAR};
 pub use migrations::{
     ADMIN_EMAIL_VAR, ADMIN_PASSWORD_VAR, AdminPassword, DEFAULT_ADMIN_EMAIL,
     MIN_ADMIN_PASSWORD_LEN, MigrationSettings, SEED_SAMPLE_DATA_VAR,

@@ -9,23 +9,28 @@ use std::process::ExitCode;
 /// (sqlx's "slow statement" warnings are not the operator's business.)
 const DEFAULT_FILTER: &str = "warn,sqlx=error,db_config=info,process_io=info,migration=info,seed=info,chatdb=info,transfer=info";
 
-/// Runs a binary's async `main`: diagnostics to stderr through `tracing` (filter from
-/// `RUST_LOG`, default [`DEFAULT_FILTER`]; plain lines, coloured only on a terminal and
-/// never with `NO_COLOR` set), a Tokio runtime, and on failure `error: …` on stderr with
-/// the exit code `exit_code` gives. Standard output stays the command's result.
+/// Runs a binary's async `main`: diagnostics to stderr through `tracing` (`log_filter`, as
+/// the configuration read `RUST_LOG`, else [`DEFAULT_FILTER`]; plain lines, coloured only
+/// on a terminal and never with `no_color`), a Tokio runtime, and on failure `error: …` on
+/// stderr with the exit code `exit_code` gives. Standard output stays the command's result.
 ///
 /// With `json`, a failure also prints one JSON document on stdout,
 /// `{"error": {"kind": "usage" | "failure", "message": …, "hint": …}}`, so that a script
 /// reading stdout always gets JSON. A closed stdout (`| head`) ends the program quietly.
-pub fn run_binary<E: Failure>(json: bool, main: impl Future<Output = Result<(), E>>) -> ExitCode {
+pub fn run_binary<E: Failure>(
+    json: bool,
+    no_color: bool,
+    log_filter: Option<&str>,
+    main: impl Future<Output = Result<(), E>>,
+) -> ExitCode {
     quiet_on_closed_pipe();
     use std::io::IsTerminal;
-    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let colour = std::io::stderr().is_terminal() && !no_color;
+    let filter = log_filter
+        .and_then(|f| tracing_subscriber::EnvFilter::try_new(f).ok())
+        .unwrap_or_else(|| tracing_subscriber::EnvFilter::new(DEFAULT_FILTER));
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(DEFAULT_FILTER)),
-        )
+        .with_env_filter(filter)
         .without_time()
         .with_target(false)
         .with_level(false)
