@@ -68,8 +68,8 @@ pub fn insert_into(table: &str, columns: &[&str], values: Vec<SimpleExpr>) -> In
     }
 }
 
-/// The first column of the first row of `sql`.
-pub async fn first_value<T: sea_orm::TryGetable>(db: &DatabaseConnection, sql: &str) -> T {
+/// The first column of the first row of `sql`, on a connection or in a transaction.
+pub async fn first_value<T: sea_orm::TryGetable, C: ConnectionTrait>(db: &C, sql: &str) -> T {
     let row = db
         .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
         .await

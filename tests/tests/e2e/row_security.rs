@@ -100,12 +100,7 @@ async fn owner_exec(db: &TestDb, sql: &str) {
 }
 
 async fn count_in<C: ConnectionTrait>(db: &C, sql: &str) -> i64 {
-    let row = db
-        .query_one_raw(Statement::from_string(DbBackend::Postgres, sql))
-        .await
-        .expect(sql)
-        .expect("a row");
-    row.try_get_by_index(0).expect("count")
+    e2e::first_value(db, sql).await
 }
 
 async fn affected(txn: &DatabaseTransaction, sql: String) -> Result<u64, DbErr> {
