@@ -27,7 +27,7 @@ fn dependencies(manifest: &str) -> Vec<String> {
 fn each_crate_depends_only_on_the_layers_above_it() {
     let allowed: &[(&str, &[&str])] = &[
         ("entity/Cargo.toml", &[]),
-        ("crates/db-config/Cargo.toml", &["entity"]),
+        ("crates/config/Cargo.toml", &["entity"]),
         ("crates/process-io/Cargo.toml", &[]),
         ("migration/Cargo.toml", &["entity", "db-config", "process-io"]),
         ("seed/Cargo.toml", &["entity", "db-config", "process-io", "migration"]),
@@ -54,7 +54,7 @@ fn no_crate_has_module_cycles() {
         "crates/transfer/src",
         "crates/testkit/src",
         "migration/src",
-        "crates/db-config/src",
+        "crates/config/src",
         "seed/src",
     ] {
         let out = std::process::Command::new("python3")
@@ -98,7 +98,7 @@ fn each_piece_of_plumbing_has_one_home() {
             .collect()
     };
     // Behind PgBouncer, prepared statements are cleared in one place.
-    assert_eq!(places("\"DEALLOCATE ALL\""), ["crates/db-config/src/connect.rs"]);
+    assert_eq!(places("\"DEALLOCATE ALL\""), ["crates/config/src/connect.rs"]);
     // The seed ledger's name is spelt once.
     assert_eq!(places("\"chatdb_seed_runs\""), ["migration/src/schema/dump.rs"]);
     // Errors are told apart by their codes, not their wording.
