@@ -6,8 +6,11 @@ mod common;
 
 use std::collections::BTreeMap;
 
+use std::time::Duration;
+
 use common::chatdb;
 use common::copying::*;
+use sea_orm::{ConnectionTrait, Database, TransactionTrait};
 use testkit::binary;
 use testkit::{Backend, TestDb};
 
@@ -137,7 +140,48 @@ async fn a_tenant_exported_to_files_is_imported_elsewhere_and_a_changed_file_is_
 }
 
 #[tokio::test]
-async fn a_move_never_deletes_a_tenant_whose_source_changed_since_the_copy() {
+async fn a_write_landing_between_the_moves_copy_and_its_delete_stops_the_delete() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let source = TestDb::migrated(Backend::Postgres).await.expect("database");
+    seed(dir.path(), source.url());
+    let target = TestDb::migrated(Backend::Postgres).await.expect("database");
+    binary::execute(target.url(), &format!("DELETE FROM tenants WHERE id = '{SAMPLE_TENANT}'"))
+        .await
+        .expect("make room");
+    let tenant_messages =
+        format!("SELECT count(*) FROM messages WHERE tenant_id = '{SAMPLE_TENANT}'");
+    let messages = count(source.url(), &tenant_messages).await;
+    // The application, in the source: edits one of the tenant's messages and holds the
+    // tenant's row. The move's copy cannot see the edit (not committed); its delete must
+    // wait for the tenant's row and then see it.
+    let app = Database::connect(source.url()).await.expect("connect");
+    let edit = app.begin().await.expect("begin");
+    edit.execute_unprepared(&format!(
+        "UPDATE messages SET content = 'edited during the move' WHERE id = \
+           (SELECT id FROM messages WHERE tenant_id = '{SAMPLE_TENANT}' ORDER BY id LIMIT 1); \
+         SELECT 1 FROM tenants WHERE id = '{SAMPLE_TENANT}' FOR UPDATE"
+    ))
+    .await
+    .expect("the application's write");
+
+    let args = ["copy", "--from", source.url(), "--to", target.url()];
+    let args = [&args[..], &["--tenant", SAMPLE_TENANT, "--move"]].concat();
+    let child = binary::spawn(env!("CARGO_BIN_EXE_chatdb"), dir.path(), &[], &args).expect("start");
+    let waited = binary::until_waiting_on_a_lock(source.url(), Duration::from_secs(60)).await;
+    edit.commit().await.expect("the application commits");
+    let run = binary::finish_within(child, Duration::from_secs(60));
+
+    assert!(waited.expect("pg_stat_activity"), "the move never waited: {}", run.output());
+    assert_eq!(run.code, 1, "{}", run.output());
+    assert!(run.stderr.contains("changed in the source since"), "{}", run.stderr);
+    assert_eq!(count(source.url(), &tenant_messages).await, messages, "nothing deleted");
+    let edited = format!("{tenant_messages} AND content = 'edited during the move'");
+    assert_eq!(count(source.url(), &edited).await, 1, "the application's write is kept");
+    assert_eq!(count(target.url(), &tenant_messages).await, messages, "the copy, as it was");
+}
+
+#[tokio::test]
+async fn a_move_run_again_after_the_source_changed_is_refused_and_deletes_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let source = TestDb::migrated(Backend::Postgres).await.expect("database");
     seed(dir.path(), source.url());

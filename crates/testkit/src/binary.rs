@@ -135,3 +135,24 @@ pub fn said_within(child: &mut Child, needle: &str, limit: Duration) -> bool {
     });
     receiver.recv_timeout(limit).is_ok()
 }
+
+/// Waits (at most `limit`) until a connection of ours (`application_name = 'chatdb'`) to
+/// the PostgreSQL server at `url` waits for a lock held by someone else: the state to act
+/// on when a test holds a lock that a running binary must reach.
+pub async fn until_waiting_on_a_lock(url: &str, limit: Duration) -> Result<bool, crate::Error> {
+    let db = Database::connect(url).await?;
+    let waiting = "SELECT count(*) FROM pg_stat_activity \
+                   WHERE application_name = 'chatdb' AND wait_event_type = 'Lock'";
+    let deadline = Instant::now() + limit;
+    while Instant::now() < deadline {
+        let row = db
+            .query_one_raw(Statement::from_string(db.get_database_backend(), waiting))
+            .await?
+            .ok_or_else(|| crate::Error::NoRow(waiting.to_owned()))?;
+        if row.try_get_by_index::<i64>(0)? > 0 {
+            return Ok(true);
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    Ok(false)
+}
