@@ -119,38 +119,42 @@ async fn a_target_that_changes_a_value_fails_verification_and_is_rolled_back() {
     assert_same_content(&before, &content(target.conn()).await, "after the failed copy");
 }
 
+fn start_copy(dir: &std::path::Path, from: &str, to: &str) -> std::process::Child {
+    let args = ["copy", "--from", from, "--to", to];
+    binary::spawn(env!("CARGO_BIN_EXE_chatdb"), dir, &[], &args).expect("start")
+}
+
+/// Kills the copy (SIGKILL) once it says it has written every row and is building the
+/// indexes back: inside its transaction, with everything loaded and nothing committed.
+fn kill_once_every_row_is_written(child: &mut std::process::Child) {
+    let loaded = "Building keys, indexes and foreign keys";
+    let said = binary::said_within(child, loaded, std::time::Duration::from_secs(120));
+    let running = matches!(child.try_wait(), Ok(None));
+    child.kill().expect("kill -9");
+    let _ = child.wait();
+    assert!(said && running, "the copy was killed while loading (said it: {said})");
+}
+
 #[tokio::test]
 async fn a_copy_killed_halfway_leaves_the_target_as_it_was() {
     let dir = tempfile::tempdir().expect("tempdir");
     let source = TestDb::migrated(Backend::Sqlite).await.expect("database");
-    let args = ["seed", "--tenants", "1", "--conversations", "200", "--messages", "60000"];
+    let args = ["seed", "--tenants", "1", "--conversations", "100", "--messages", "20000"];
     let run = chatdb(dir.path(), &[("DATABASE_URL", source.url())], &args);
     assert_eq!(run.code, 0, "{}", run.output());
     let target = TestDb::migrated(Backend::Postgres).await.expect("database");
     let before = content(target.conn()).await;
 
-    let args = ["copy", "--from", source.url(), "--to", target.url()];
-    let mut child =
-        binary::spawn(env!("CARGO_BIN_EXE_chatdb"), dir.path(), &[], &args).expect("start");
-    let copying = "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY messages%'";
-    let mut seen = false;
-    for _ in 0..400 {
-        if count(target.url(), copying).await > 0 {
-            seen = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
-    child.kill().expect("kill -9");
-    let _ = child.wait();
-    assert!(seen, "the copy reached the messages");
+    let mut child = start_copy(dir.path(), source.url(), target.url());
+    kill_once_every_row_is_written(&mut child);
     // The server notices the dead client and rolls its transaction back.
-    for _ in 0..200 {
-        let waiting = "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY%' AND pid <> pg_backend_pid()";
-        if count(target.url(), waiting).await == 0 {
+    let ours = "SELECT count(*) FROM pg_stat_activity \
+                WHERE application_name = 'chatdb' AND datname = current_database()";
+    for _ in 0..1500 {
+        if count(target.url(), ours).await == 0 {
             break;
         }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     assert_same_content(&before, &content(target.conn()).await, "after kill -9");
     let run = copy(dir.path(), source.url(), target.url(), &[]);
@@ -161,31 +165,13 @@ async fn a_copy_killed_halfway_leaves_the_target_as_it_was() {
 async fn a_copy_into_sqlite_killed_halfway_leaves_the_file_as_it_was() {
     let dir = tempfile::tempdir().expect("tempdir");
     let source = TestDb::migrated(Backend::Postgres).await.expect("database");
-    let args = ["seed", "--tenants", "1", "--conversations", "200", "--messages", "60000"];
+    let args = ["seed", "--tenants", "1", "--conversations", "100", "--messages", "20000"];
     let run = chatdb(dir.path(), &[("DATABASE_URL", source.url())], &args);
     assert_eq!(run.code, 0, "{}", run.output());
     let target = TestDb::migrated(Backend::Sqlite).await.expect("database");
     let before = content(target.conn()).await;
-    let file =
-        target.url().trim_start_matches("sqlite://").split('?').next().expect("path").to_owned();
-    let journal =
-        |suffix: &str| std::fs::metadata(format!("{file}{suffix}")).map_or(0, |m| m.len());
-
-    let args = ["copy", "--from", source.url(), "--to", target.url()];
-    let mut child =
-        binary::spawn(env!("CARGO_BIN_EXE_chatdb"), dir.path(), &[], &args).expect("start");
-    let mut seen = false;
-    for _ in 0..800 {
-        // Rows are being written: the transaction's journal grows.
-        if journal("-wal") + journal("-journal") > 1 << 20 {
-            seen = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
-    child.kill().expect("kill -9");
-    let _ = child.wait();
-    assert!(seen, "the copy was writing");
+    let mut child = start_copy(dir.path(), source.url(), target.url());
+    kill_once_every_row_is_written(&mut child);
     assert_same_content(
         &before,
         &content(&target.reconnect().await.expect("reopen")).await,
