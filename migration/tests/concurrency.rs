@@ -4,7 +4,7 @@
 
 use std::path::Path;
 use std::process::Child;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, TransactionTrait};
 use testkit::binary::{self, Run};
@@ -69,6 +69,10 @@ async fn three_migrators_at_once_on_sqlite_wait_for_each_other() {
 /// Holds the migration lock (PostgreSQL) or the write lock (SQLite) until dropped.
 async fn hold_the_lock(db: &TestDb) -> (DatabaseConnection, sea_orm::DatabaseTransaction) {
     let conn = Database::connect(db.url()).await.expect("connect");
+    if db.backend() == Backend::Sqlite {
+        // As another migrator of ours would have left the file.
+        conn.execute_unprepared("PRAGMA journal_mode = WAL").await.expect("WAL");
+    }
     let txn = conn.begin().await.expect("begin");
     let sql = match db.backend() {
         Backend::Postgres => {
@@ -93,45 +97,60 @@ async fn a_migrator_says_it_waits_and_gives_up_after_the_lock_timeout() {
 
         assert_eq!(run.code, 1, "{backend:?}: {}", run.output());
         assert!(run.stderr.contains("Waiting for another migrator"), "{backend:?}: {}", run.stderr);
-        assert!(run.stderr.contains("--lock-timeout"), "{backend:?}: {}", run.stderr);
+        // The lock timeout's own error, not a database error on the way.
+        assert!(
+            run.stderr.contains("another migrator held the migration lock for more than 1s")
+                && run.stderr.contains("nothing was changed"),
+            "{backend:?}: {}",
+            run.stderr
+        );
+        assert_eq!(count(db.url(), "SELECT count(*) FROM seaql_migrations").await, 1);
     }
 }
 
 #[tokio::test]
-async fn the_statement_timeout_never_cuts_the_wait_for_another_migrator() {
-    let db = TestDb::migrated(Backend::Postgres).await.expect("database");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let (conn, held) = hold_the_lock(&db).await;
-    let env = [("DATABASE_URL", db.url()), ("DB_STATEMENT_TIMEOUT", "1")];
+async fn a_waiting_migrator_goes_on_when_the_other_finishes() {
+    for backend in Backend::ALL {
+        let db = TestDb::empty(backend).await.expect("database");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let env = [("DATABASE_URL", db.url())];
+        let (conn, held) = hold_the_lock(&db).await;
+        let mut child = spawn(dir.path(), &env, &["up", "--lock-timeout", "30"]);
+        let waiting =
+            binary::said_within(&mut child, "Waiting for another migrator", LOCK_TEST_LIMIT);
+        held.rollback().await.expect("release the lock");
+        let run = binary::finish_within(child, LOCK_TEST_LIMIT);
 
-    let child = spawn(dir.path(), &env, &["up", "--lock-timeout", "30"]);
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    held.commit().await.expect("release the lock");
-    let run = binary::finish_within(child, LOCK_TEST_LIMIT);
-
-    assert_eq!(run.code, 0, "{}", run.output());
-    assert!(run.stderr.contains("Waiting for another migrator"), "{}", run.stderr);
-    assert!(run.stdout.contains("Nothing to apply"), "found the work done: {}", run.stdout);
-    drop(conn);
+        assert!(waiting, "{backend:?}: it said it waits: {}", run.output());
+        assert_eq!(run.code, 0, "{backend:?}: {}", run.output());
+        let applied = count(db.url(), "SELECT count(*) FROM seaql_migrations").await;
+        assert_eq!(applied, MIGRATIONS as i64, "{backend:?}");
+        drop(conn);
+    }
 }
 
-/// Waits until a backend of the migrator waits for a table lock.
-async fn until_blocked_on_a_table(conn: &DatabaseConnection) {
-    let blocked = "SELECT count(*) FROM pg_stat_activity \
-                   WHERE application_name = 'chatdb' AND wait_event_type = 'Lock'";
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let row = conn
-            .query_one_raw(sea_orm::Statement::from_string(conn.get_database_backend(), blocked))
-            .await
-            .expect("pg_stat_activity")
-            .expect("a row");
-        if row.try_get_by_index::<i64>(0).expect("count") > 0 {
-            return;
-        }
-        assert!(Instant::now() < deadline, "the migrator never blocked on the table lock");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+/// A migration blocked on a table for longer than the application's statement timeout:
+/// the timeout is the application's, the migration's transaction has none of its own.
+#[tokio::test]
+async fn the_statement_timeout_never_cuts_a_migration_that_waits_for_a_table() {
+    let db = TestDb::empty(Backend::Postgres).await.expect("database");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let env = [("DATABASE_URL", db.url()), ("DB_STATEMENT_TIMEOUT", "1")];
+    let v1 = migration(dir.path(), &env, &["up", "--to", "m20240101_000001_core_schema"]);
+    assert_eq!(v1.code, 0, "{}", v1.output());
+    let (conn, blocker) = lock_customers(&db).await;
+
+    let child = spawn(dir.path(), &env, &["up", "--lock-timeout", "30"]);
+    let blocked = binary::until_waiting_on_a_lock(db.url(), LOCK_TEST_LIMIT).await;
+    // Held past the statement timeout (1 s), so that a statement timeout would have fired.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    blocker.rollback().await.expect("release the table");
+    let run = binary::finish_within(child, LOCK_TEST_LIMIT);
+
+    assert!(blocked.expect("pg_stat_activity"), "V2 waited for customers: {}", run.output());
+    assert_eq!(run.code, 0, "{}", run.output());
+    assert_eq!(count(db.url(), "SELECT count(*) FROM seaql_migrations").await, MIGRATIONS as i64);
+    drop(conn);
 }
 
 #[tokio::test]
@@ -143,10 +162,11 @@ async fn a_migrator_killed_while_blocked_inside_v2_leaves_v1_and_the_next_up_fin
         migration(dir.path(), &env, &["up", "--to", "m20240101_000001_core_schema"]).code,
         0
     );
-    let (conn, blocker) = lock_customers(&db).await;
+    let (_conn, blocker) = lock_customers(&db).await;
 
     let mut child = spawn(dir.path(), &env, &["up"]);
-    until_blocked_on_a_table(&conn).await;
+    let blocked = binary::until_waiting_on_a_lock(db.url(), LOCK_TEST_LIMIT).await;
+    assert!(blocked.expect("pg_stat_activity"), "the migrator never blocked on customers");
     child.kill().expect("kill -9");
     let killed = binary::finish_within(child, LOCK_TEST_LIMIT);
     blocker.rollback().await.expect("release the table");

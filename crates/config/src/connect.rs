@@ -73,10 +73,18 @@ impl DatabaseConfig {
     /// sqlx keeps retrying a refused connection until its deadline, then reports only that
     /// the pool timed out; say what that means instead.
     fn timed_out(&self, pool: &PoolConfig) -> ConfigError {
-        self.connect_error(&format!(
-            "no server accepted the connection within {}s (DB_CONNECT_TIMEOUT)",
-            pool.connect_timeout.value.as_secs()
-        ))
+        let seconds = pool.connect_timeout.value.as_secs();
+        self.connect_error(&match &self.target {
+            Target::Postgres(_) => {
+                format!("no server accepted the connection within {seconds}s (DB_CONNECT_TIMEOUT)")
+            }
+            // Opening switches the file to WAL, which needs a moment without a writer.
+            Target::Sqlite(_) => format!(
+                "the file stayed locked by another connection's write transaction for {seconds}s \
+                 (DB_CONNECT_TIMEOUT); end that transaction, or switch the file to WAL once \
+                 (`sqlite3 FILE 'PRAGMA journal_mode=WAL'`) so that readers and one writer can share it"
+            ),
+        })
     }
 
     fn driver_error(&self, pool: &PoolConfig, error: &sea_orm::sqlx::Error) -> ConfigError {
@@ -91,6 +99,7 @@ impl DatabaseConfig {
             target: self.target.describe(),
             settings: self.target.settings(),
             message: self.scrub(message),
+            server: matches!(self.target, Target::Postgres(_)),
         }
     }
 

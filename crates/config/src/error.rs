@@ -125,7 +125,8 @@ pub enum ConfigError {
     },
     /// Connecting failed.
     #[error(
-        "could not connect to {target}: {message}; check {settings} and that the server is reachable"
+        "could not connect to {target}: {message}; check {settings}{}",
+        if *.server { " and that the server is reachable" } else { "" }
     )]
     Connect {
         /// The redacted target.
@@ -134,6 +135,8 @@ pub enum ConfigError {
         settings: String,
         /// The driver's message, passwords removed.
         message: String,
+        /// Whether there is a server to reach (PostgreSQL), not a local file (SQLite).
+        server: bool,
     },
 }
 

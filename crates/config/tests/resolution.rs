@@ -394,3 +394,26 @@ fn postgres_settings_without_a_host_are_named_as_unused() {
     let with_host = resolve(&[("DB_HOST", "db"), ("DB_PORT", "6543")], &[]).expect("resolves");
     assert!(with_host.unused.is_empty());
 }
+
+#[tokio::test]
+async fn an_sqlite_file_locked_by_another_writer_is_named_as_locked_not_as_a_missing_server() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("app.sqlite3").display());
+    // Another program's connection, in the default rollback-journal mode, mid-write.
+    let other = sea_orm::Database::connect(&url).await.expect("connect");
+    let writing = sea_orm::TransactionTrait::begin(&other).await.expect("begin");
+    sea_orm::ConnectionTrait::execute_unprepared(&writing, "CREATE TABLE t (x)")
+        .await
+        .expect("write");
+
+    let config =
+        resolve(&[("DATABASE_URL", &url), ("DB_CONNECT_TIMEOUT", "1")], &[]).expect("resolves");
+    let refused = config.connect().await.expect_err("locked");
+    let message = refused.to_string();
+    assert!(
+        message.contains("locked by another connection") && message.contains("WAL"),
+        "{message}"
+    );
+    assert!(!message.contains("server"), "{message}");
+    writing.rollback().await.expect("rollback");
+}
