@@ -140,6 +140,15 @@ fn start(dir: &Path, flavor: Flavor) -> Result<u16, Error> {
     }
 }
 
+/// Makes the server check `role`'s password (every other role is trusted): a test that
+/// passes a password is then known to pass the right one.
+fn require_password_of(role: &str, data: &Path) -> Result<(), Error> {
+    let hba = data.join("pg_hba.conf");
+    let trusted = fs::read_to_string(&hba).map_err(Error::io("reading pg_hba.conf"))?;
+    let checked = format!("host all {role} 127.0.0.1/32 scram-sha-256\n{trusted}");
+    fs::write(&hba, checked).map_err(Error::io("writing pg_hba.conf"))
+}
+
 /// Whether the last start failed because another process bound the port first.
 fn port_was_taken(dir: &Path) -> bool {
     fs::read_to_string(dir.join("server.log"))
@@ -162,7 +171,10 @@ fn start_on(
         dir.display()
     );
     match flavor {
-        Flavor::Plain => options.push_str(" -c listen_addresses=127.0.0.1"),
+        Flavor::Plain => {
+            require_password_of(crate::roles::PASSWORD_ROLE, data)?;
+            options.push_str(" -c listen_addresses=127.0.0.1");
+        }
         Flavor::Tls => {
             crate::certs::configure(data, dir, run_as.map(|(_, uid, gid)| (*uid, *gid)))?;
             options.push_str(

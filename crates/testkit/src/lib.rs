@@ -35,7 +35,10 @@ use sea_orm::DatabaseConnection;
 
 pub use error::Error;
 pub use pgbouncer::pgbouncer_url;
-pub use roles::{APP_ROLE, OWNER_ROLE, OwnedDatabase, app_role_url, as_role};
+pub use roles::{
+    APP_ROLE, OWNER_ROLE, OwnedDatabase, PASSWORD, PASSWORD_ROLE, app_role_url, as_role,
+    password_role_url,
+};
 pub use schema_dump::schema_dump;
 pub use tls::{TlsServer, tls_server};
 

@@ -14,6 +14,12 @@ pub const APP_ROLE: &str = "chatdb_test_app";
 /// An ordinary role that owns databases (`CREATEDB`, not a superuser, no `BYPASSRLS`).
 pub const OWNER_ROLE: &str = "chatdb_test_owner";
 
+/// A superuser that logs in with a password, which the test server checks: for tests
+/// that look for the password in what the tools print.
+pub const PASSWORD_ROLE: &str = "chatdb_test_password";
+/// [`PASSWORD_ROLE`]'s password: distinctive, so that a search for it cannot miss.
+pub const PASSWORD: &str = "pw-Zq8vX3kM9tR2";
+
 /// The roles PgBouncer lets in (its auth file).
 pub(crate) const LOGIN_ROLES: &[&str] = &["postgres", APP_ROLE, OWNER_ROLE];
 
@@ -42,6 +48,15 @@ async fn ensure_role(url: &str, role: &str, attributes: &str) -> Result<(), Erro
 pub async fn app_role_url(url: &str) -> Result<String, Error> {
     ensure_role(url, APP_ROLE, "LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE").await?;
     as_role(url, APP_ROLE)
+}
+
+/// The URL of the test database at `url` as [`PASSWORD_ROLE`], with its password.
+pub async fn password_role_url(url: &str) -> Result<String, Error> {
+    ensure_role(url, PASSWORD_ROLE, &format!("LOGIN SUPERUSER PASSWORD '{PASSWORD}'")).await?;
+    let mut parsed = url::Url::parse(&as_role(url, PASSWORD_ROLE)?)
+        .map_err(|e| Error::BadUrl(e.to_string()))?;
+    parsed.set_password(Some(PASSWORD)).map_err(|()| Error::BadUrl("cannot hold a password".into()))?;
+    Ok(parsed.to_string())
 }
 
 /// A database owned by the ordinary [`OWNER_ROLE`], dropped with this value.
