@@ -30,7 +30,21 @@ async fn a_prototype_moves_to_postgres_and_back_with_every_value_intact() {
     )
     .await
     .expect("edit the prototype");
+    // Values a normalising comparison would hide: trailing zeros, negative numbers and a
+    // negative zero, JSON numbers beyond 64 bits and beyond a double's precision.
+    binary::execute(
+        prototype.url(),
+        "UPDATE subscriptions SET amount = '12.5' WHERE id = (SELECT min(id) FROM subscriptions); \
+         UPDATE subscriptions SET amount = '12.50' WHERE id = (SELECT max(id) FROM subscriptions); \
+         UPDATE performance_metrics SET metric_value = '-3.25', metadata = \
+           '{\"big\": 18446744073709551617, \"precise\": 1.2345678901234567891, \"ratio\": 12.50}' \
+         WHERE id = (SELECT min(id) FROM performance_metrics); \
+         UPDATE performance_metrics SET metric_value = '-0.00' WHERE id = (SELECT max(id) FROM performance_metrics);",
+    )
+    .await
+    .expect("awkward numbers");
     let original = content(prototype.conn()).await;
+    let original_texts = stored_texts(prototype.conn()).await;
 
     let production = TestDb::migrated(Backend::Postgres).await.expect("database");
     let run = copy(dir.path(), prototype.url(), production.url(), &[]);
@@ -42,6 +56,10 @@ async fn a_prototype_moves_to_postgres_and_back_with_every_value_intact() {
         run.stdout
     );
     assert_same_content(&original, &content(production.conn()).await, "SQLite → PostgreSQL");
+    let production_texts = stored_texts(production.conn()).await;
+    let step = "SQLite → PostgreSQL, stored text";
+    assert_same_stored_texts(&original_texts, &production_texts, production.conn(), false, step)
+        .await;
     let validate =
         chatdb(dir.path(), &[("DATABASE_URL", production.url())], &["migrate", "validate"]);
     assert_eq!(
@@ -89,6 +107,9 @@ async fn a_prototype_moves_to_postgres_and_back_with_every_value_intact() {
         &content(debug_copy.conn()).await,
         "SQLite → PostgreSQL → SQLite",
     );
+    let debug_texts = stored_texts(debug_copy.conn()).await;
+    let step = "PostgreSQL → SQLite, stored text";
+    assert_same_stored_texts(&debug_texts, &production_texts, production.conn(), true, step).await;
     let env = [("DATABASE_URL", debug_copy.url())];
     let validate = chatdb(dir.path(), &env, &["migrate", "validate"]);
     assert_eq!(validate.code, 0, "indexes and triggers are all back: {}", validate.output());

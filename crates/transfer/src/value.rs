@@ -154,14 +154,24 @@ impl Canonical {
     }
 }
 
-/// JSON in a canonical form: object keys sorted, numbers as written.
+/// A JSON number by its exact value, as PostgreSQL's jsonb keeps it (`1e2` and `100`,
+/// `-0.0` and `0` alike): read as a decimal, never through a double, which would make
+/// 2⁶⁴ + 1 and 2⁶⁴ the same. Numbers beyond a decimal's 28 digits are compared as written.
+fn json_number(n: &serde_json::Number) -> String {
+    let written = n.to_string();
+    Decimal::from_str_exact(&written)
+        .or_else(|_| Decimal::from_scientific(&written))
+        .map_or(written, |d| d.normalize().to_string())
+}
+
+/// JSON in a canonical form: object keys sorted, numbers by value.
 fn feed_json(doc: &serde_json::Value, hasher: &mut Xxh3) {
     use serde_json::Value as J;
     match doc {
         J::Null => hasher.update(b"n"),
         J::Bool(b) => hasher.update(if *b { b"t" } else { b"f" }),
         J::Number(n) => {
-            let text = n.to_string();
+            let text = json_number(n);
             hasher.update(b"#");
             hasher.update(&(text.len() as u64).to_le_bytes());
             hasher.update(text.as_bytes());
