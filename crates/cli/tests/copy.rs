@@ -228,8 +228,7 @@ async fn copies_exports_and_imports_never_show_the_password_they_connect_with() 
     let target = TestDb::migrated(Backend::Postgres).await.expect("database");
     let elsewhere = TestDb::migrated(Backend::Postgres).await.expect("database");
     let with_password = testkit::password_role_url(target.url()).await.expect("role");
-    let elsewhere_with_password =
-        testkit::password_role_url(elsewhere.url()).await.expect("role");
+    let elsewhere_with_password = testkit::password_role_url(elsewhere.url()).await.expect("role");
     let export_dir = dir.path().join("export");
     let export = export_dir.to_str().expect("path");
     let runs = [
@@ -237,15 +236,25 @@ async fn copies_exports_and_imports_never_show_the_password_they_connect_with() 
         copy(dir.path(), source.url(), &with_password, &[]),
         copy(dir.path(), source.url(), &with_password, &["--replace", "--json"]),
         chatdb(dir.path(), &[("DATABASE_URL", &with_password)], &["export", export]),
-        chatdb(dir.path(), &[("DATABASE_URL", &elsewhere_with_password)], &["--json", "import", export]),
+        chatdb(
+            dir.path(),
+            &[("DATABASE_URL", &elsewhere_with_password)],
+            &["--json", "import", export],
+        ),
         copy(dir.path(), source.url(), &with_password.replace(testkit::PASSWORD, "wrong-Pw7"), &[]),
     ];
     let codes: Vec<i32> = runs.iter().map(|run| run.code).collect();
     let all = runs.iter().map(Run::output).collect::<Vec<_>>().join("\n----\n");
 
     assert_eq!(codes, [0, 2, 0, 0, 0, 1], "{all}");
-    assert!(all.contains("is not empty") && all.contains("password authentication failed"), "{all}");
-    assert!(all.contains("messages: ") && all.contains("\"rows_per_second\""), "progress and JSON: {all}");
+    assert!(
+        all.contains("is not empty") && all.contains("password authentication failed"),
+        "{all}"
+    );
+    assert!(
+        all.contains("messages: ") && all.contains("\"rows_per_second\""),
+        "progress and JSON: {all}"
+    );
     assert!(!all.contains(testkit::PASSWORD) && !all.contains("wrong-Pw7"), "{all}");
     for file in std::fs::read_dir(&export_dir).expect("the export") {
         let text = std::fs::read_to_string(file.expect("file").path()).expect("read");

@@ -53,9 +53,11 @@ pub async fn app_role_url(url: &str) -> Result<String, Error> {
 /// The URL of the test database at `url` as [`PASSWORD_ROLE`], with its password.
 pub async fn password_role_url(url: &str) -> Result<String, Error> {
     ensure_role(url, PASSWORD_ROLE, &format!("LOGIN SUPERUSER PASSWORD '{PASSWORD}'")).await?;
-    let mut parsed = url::Url::parse(&as_role(url, PASSWORD_ROLE)?)
-        .map_err(|e| Error::BadUrl(e.to_string()))?;
-    parsed.set_password(Some(PASSWORD)).map_err(|()| Error::BadUrl("cannot hold a password".into()))?;
+    let mut parsed =
+        url::Url::parse(&as_role(url, PASSWORD_ROLE)?).map_err(|e| Error::BadUrl(e.to_string()))?;
+    parsed
+        .set_password(Some(PASSWORD))
+        .map_err(|()| Error::BadUrl("cannot hold a password".into()))?;
     Ok(parsed.to_string())
 }
 

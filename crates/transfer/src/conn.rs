@@ -234,7 +234,7 @@ impl Conn {
     pub(crate) async fn first_orphan(
         &mut self,
         tables: &[TableSpec],
-    ) -> Result<Option<(String, String, String)>, TransferError> {
+    ) -> Result<Option<sqlite::Orphan>, TransferError> {
         match &self.driver {
             Driver::Sqlite(file) => file.first_orphan(tables).await,
             Driver::Postgres { .. } => Ok(None),

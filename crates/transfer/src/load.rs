@@ -87,9 +87,10 @@ pub(crate) async fn load_and_verify(
     });
     let checked = async {
         dst.execute_all("building keys, indexes and foreign keys again", &restore).await?;
-        if let Some((table, key, parent)) = dst.first_orphan(tables).await? {
-            let detail = format!("({key}) references {parent}");
-            return Err(TransferError::Orphan { table, detail });
+        if let Some(orphan) = dst.first_orphan(tables).await? {
+            let detail =
+                format!("({}): ({}) references {}", orphan.key, orphan.reference, orphan.parent);
+            return Err(TransferError::Orphan { table: orphan.table, detail });
         }
         verify(&mut source, dst, tables, scope, &source_digests, report).await
     }

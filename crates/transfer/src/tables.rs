@@ -39,7 +39,12 @@ impl TableSpec {
 
     /// The key of `row` for messages: `id=0193…` or `customer_id=…, tag_id=…`.
     pub(crate) fn describe_key(&self, row: &[Value]) -> String {
-        self.key
+        self.describe_columns(row, &self.key)
+    }
+
+    /// `name=value, …` of the `columns` (indexes into [`Self::columns`]) of `row`.
+    pub(crate) fn describe_columns(&self, row: &[Value], columns: &[usize]) -> String {
+        columns
             .iter()
             .map(|&i| {
                 let value = row.get(i).map(Value::to_json).unwrap_or_default();

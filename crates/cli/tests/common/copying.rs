@@ -8,8 +8,7 @@ use std::path::Path;
 use entity::prelude::*;
 use sea_orm::sea_query::ColumnType;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, Iterable,
-    Statement,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, Iterable, Statement,
 };
 use testkit::binary::{self, Run};
 use testkit::{Backend, TestDb};
@@ -60,7 +59,10 @@ pub async fn content(db: &DatabaseConnection) -> BTreeMap<&'static str, Vec<Stri
 /// the entities (which round decimals and parse JSON into floats), so that what a copy's
 /// own normalisation would hide shows.
 pub async fn stored_texts(db: &DatabaseConnection) -> BTreeMap<String, String> {
-    async fn of<E: EntityTrait + Default>(db: &DatabaseConnection, all: &mut BTreeMap<String, String>) {
+    async fn of<E: EntityTrait + Default>(
+        db: &DatabaseConnection,
+        all: &mut BTreeMap<String, String>,
+    ) {
         let table = E::default().table_name();
         for column in E::Column::iter() {
             let def = column.def();
@@ -71,7 +73,9 @@ pub async fn stored_texts(db: &DatabaseConnection) -> BTreeMap<String, String> {
             };
             let name = sea_orm::IdenStatic::as_str(&column);
             let sql = match db.get_database_backend() {
-                DbBackend::Sqlite => format!("SELECT lower(hex(id)), CAST({name} AS TEXT) FROM {table}"),
+                DbBackend::Sqlite => {
+                    format!("SELECT lower(hex(id)), CAST({name} AS TEXT) FROM {table}")
+                }
                 _ => format!("SELECT replace(id::text, '-', ''), {name}::text FROM {table}"),
             };
             let rows = db

@@ -20,7 +20,19 @@ use crate::value::{Digest, Value, row_hash};
 
 mod values;
 
-use values::{decode_row, describe_rowid, to_sql};
+use values::{decode_row, describe_columns, describe_rowid, to_sql};
+
+/// A row whose reference points nowhere (SQLite lets such rows in with foreign keys off).
+pub(crate) struct Orphan {
+    /// Its table.
+    pub(crate) table: String,
+    /// Its key (`id=…`).
+    pub(crate) key: String,
+    /// The referencing columns and their values.
+    pub(crate) reference: String,
+    /// The table it refers to.
+    pub(crate) parent: String,
+}
 
 /// Rows per INSERT statement (SQLite binds at most 32,766 parameters per statement).
 const MAX_ROWS_PER_INSERT: usize = 100;
@@ -316,22 +328,24 @@ impl Sqlite {
         .await
     }
 
-    /// The first row whose reference points nowhere, if any: `(table, its key, parent)`.
+    /// The first row whose reference points nowhere, if any: `(table, its key, the
+    /// reference, parent)`.
     pub(crate) async fn first_orphan(
         &self,
         tables: &[TableSpec],
-    ) -> Result<Option<(String, String, String)>, TransferError> {
+    ) -> Result<Option<Orphan>, TransferError> {
         let tables = tables.to_vec();
         self.blocking("checking the foreign keys", move |conn| {
             let found = conn
                 .query_row(
-                    "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check LIMIT 1",
+                    "SELECT \"table\", rowid, parent, fkid FROM pragma_foreign_key_check LIMIT 1",
                     [],
                     |row| {
                         Ok((
                             row.get::<_, String>(0)?,
                             row.get::<_, Option<i64>>(1)?,
                             row.get::<_, String>(2)?,
+                            row.get::<_, i64>(3)?,
                         ))
                     },
                 )
@@ -340,12 +354,27 @@ impl Sqlite {
                     rusqlite::Error::QueryReturnedNoRows => Ok(None),
                     e => Err(e),
                 })?;
-            let Some((table, rowid, parent)) = found else { return Ok(None) };
-            let key = match (tables.iter().find(|t| t.name == table), rowid) {
-                (Some(spec), Some(rowid)) => describe_rowid(conn, spec, rowid),
-                _ => format!("rowid {}", rowid.unwrap_or(-1)),
+            let Some((table, rowid, parent, foreign_key)) = found else { return Ok(None) };
+            let (Some(spec), Some(rowid)) = (tables.iter().find(|t| t.name == table), rowid) else {
+                let key = format!("rowid {}", rowid.unwrap_or(-1));
+                return Ok(Some(Orphan { table, key, reference: String::new(), parent }));
             };
-            Ok(Some((table, key, parent)))
+            let mut columns = conn.prepare(
+                "SELECT \"from\" FROM pragma_foreign_key_list(?1) WHERE id = ?2 ORDER BY seq",
+            )?;
+            let columns: Vec<usize> = columns
+                .query_map(rusqlite::params![table, foreign_key], |row| row.get::<_, String>(0))?
+                .filter_map(|name| {
+                    let name = name.ok()?;
+                    spec.columns.iter().position(|c| c.name == name)
+                })
+                .collect();
+            Ok(Some(Orphan {
+                key: describe_rowid(conn, spec, rowid),
+                reference: describe_columns(conn, spec, rowid, &columns),
+                table,
+                parent,
+            }))
         })
         .await
     }

@@ -148,11 +148,21 @@ pub(super) fn to_sql(value: &Value) -> ToSqlOutput<'_> {
 
 /// The key of the row `rowid` of `table`, described, for messages.
 pub(super) fn describe_rowid(conn: &Connection, table: &TableSpec, rowid: i64) -> String {
+    describe_columns(conn, table, rowid, &table.key)
+}
+
+/// `name=value, …` of the `columns` (indexes into the table's columns) of one row.
+pub(super) fn describe_columns(
+    conn: &Connection,
+    table: &TableSpec,
+    rowid: i64,
+    columns: &[usize],
+) -> String {
     let sql = format!("SELECT {} FROM {} WHERE rowid = ?", table.column_list(), table.name);
     let described = conn.query_row(&sql, [rowid], |row| {
         let values: Vec<Value> =
             table.columns.iter().enumerate().map(|(i, c)| read_leniently(row, i, c.kind)).collect();
-        Ok(table.describe_key(&values))
+        Ok(table.describe_columns(&values, columns))
     });
     described.unwrap_or_else(|_| format!("rowid {rowid}"))
 }
