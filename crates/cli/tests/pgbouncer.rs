@@ -12,20 +12,33 @@ fn through_pgbouncer(db: &TestDb) -> String {
     format!("{}?pgbouncer=true", pgbouncer_url(db.url()).expect("PgBouncer"))
 }
 
+/// Six migrators through the pooler while the migrators' lock is held: at least as many
+/// as PgBouncer has server connections (3) are seen waiting inside their transactions at
+/// once before it is released, so they certainly overlap.
 #[tokio::test]
 async fn six_migrators_at_once_through_pgbouncer_apply_each_migration_once() {
+    use sea_orm::{ConnectionTrait, TransactionTrait};
     let db = TestDb::empty(Backend::Postgres).await.expect("database");
     let url = through_pgbouncer(&db);
     let dir = tempfile::tempdir().expect("tempdir");
     let env = [("DATABASE_URL", url.as_str())];
+    let conn = sea_orm::Database::connect(db.url()).await.expect("connect");
+    let holder = conn.begin().await.expect("begin");
+    let lock = format!("SELECT pg_advisory_xact_lock({})", migration::locks::MIGRATORS);
+    holder.execute_unprepared(&lock).await.expect("take the migrators' lock");
 
-    let children: Vec<_> = (0..6)
+    let mut children: Vec<_> = (0..6)
         .map(|_| {
             binary::spawn(env!("CARGO_BIN_EXE_chatdb"), dir.path(), &env, &["migrate", "up"])
                 .expect("start a migrator")
         })
         .collect();
-    let runs: Vec<Run> = children.into_iter().map(binary::finish).collect();
+    let limit = std::time::Duration::from_secs(60);
+    let waiting = binary::say_within(&mut children, "Waiting for another migrator", 3, limit);
+    holder.rollback().await.expect("release");
+    let runs: Vec<Run> = children.into_iter().map(|c| binary::finish_within(c, limit)).collect();
+
+    assert_eq!(waiting, 3, "three migrators waited at once");
 
     for run in &runs {
         assert_eq!(run.code, 0, "{}", run.output());

@@ -213,9 +213,8 @@ async fn two_seedings_that_wait_on_the_lock_together_seed_once() {
             binary::spawn(env!("CARGO_BIN_EXE_chatdb"), dir.path(), &env, &args).expect("seed")
         })
         .collect();
-    for child in &mut children {
-        assert!(binary::said_within(child, "Waiting for another seeding", limit), "not waiting");
-    }
+    let waiting = binary::say_within(&mut children, "Waiting for another seeding", 2, limit);
+    assert_eq!(waiting, 2, "both wait for the lock");
     holder.rollback().await.expect("release");
     let runs: Vec<Run> = children.into_iter().map(|c| binary::finish_within(c, limit)).collect();
 

@@ -122,18 +122,35 @@ pub async fn execute(url: &str, sql: &str) -> Result<(), crate::Error> {
 /// Whether `child` writes a line containing `needle` on stderr within `limit` (its stderr
 /// is consumed): the observable state to act on, instead of a sleep.
 pub fn said_within(child: &mut Child, needle: &str, limit: Duration) -> bool {
+    say_within(std::slice::from_mut(child), needle, 1, limit) == 1
+}
+
+/// How many of `children` write a line containing `needle` on stderr within `limit`,
+/// returning as soon as `wanted` have (their stderr is consumed).
+pub fn say_within(children: &mut [Child], needle: &str, wanted: usize, limit: Duration) -> usize {
     use std::io::BufRead;
-    let Some(stderr) = child.stderr.take() else { return false };
     let (sender, receiver) = std::sync::mpsc::channel();
-    let needle = needle.to_owned();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
-            if line.contains(&needle) {
+    for stderr in children.iter_mut().filter_map(|child| child.stderr.take()) {
+        let (sender, needle) = (sender.clone(), needle.to_owned());
+        std::thread::spawn(move || {
+            let mut lines = std::io::BufReader::new(stderr).lines().map_while(Result::ok);
+            if lines.any(|line| line.contains(&needle)) {
                 let _ = sender.send(());
             }
+            lines.for_each(drop); // keep draining, so that the child never blocks on a full pipe
+        });
+    }
+    drop(sender);
+    let deadline = Instant::now() + limit;
+    let mut said = 0;
+    while said < wanted {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if receiver.recv_timeout(left).is_err() {
+            break;
         }
-    });
-    receiver.recv_timeout(limit).is_ok()
+        said += 1;
+    }
+    said
 }
 
 /// Waits (at most `limit`) until a connection of ours (`application_name = 'chatdb'`) to
