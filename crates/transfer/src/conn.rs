@@ -51,14 +51,40 @@ impl Side {
         Ok(Self { name: config.target.describe(), config: config.clone(), db })
     }
 
-    /// Whether both name the same database (an SQLite file by any path).
-    pub(crate) fn same_database(&self, other: &Side) -> bool {
-        let identity = |side: &Side| match &side.config.target {
-            Target::Sqlite(file) => std::fs::canonicalize(&file.path.value)
-                .map_or_else(|_| side.name.clone(), |path| path.display().to_string()),
-            Target::Postgres(_) => side.name.clone(),
-        };
-        identity(self) == identity(other)
+    /// Whether both are the same database, however named: an SQLite file by any path; a
+    /// PostgreSQL database by any host name, user or pooler in front of it.
+    pub(crate) async fn same_database(&self, other: &Side) -> Result<bool, TransferError> {
+        Ok(self.identity().await? == other.identity().await?)
+    }
+
+    async fn identity(&self) -> Result<String, TransferError> {
+        use sea_orm::ConnectionTrait;
+        match &self.config.target {
+            Target::Sqlite(file) => Ok(std::fs::canonicalize(&file.path.value)
+                .map_or_else(|_| self.name.clone(), |path| path.display().to_string())),
+            Target::Postgres(_) => {
+                // A server is its start time and port; the database its oid there.
+                let sql = "SELECT concat_ws('/', pg_postmaster_start_time(), inet_server_port(), \
+                           (SELECT oid FROM pg_database WHERE datname = current_database()))";
+                let row = self
+                    .db
+                    .query_one_raw(sea_orm::Statement::from_string(
+                        sea_orm::DbBackend::Postgres,
+                        sql,
+                    ))
+                    .await
+                    .and_then(|row| row.map(|r| r.try_get_by_index::<String>(0)).transpose());
+                match row {
+                    Ok(Some(identity)) => Ok(identity),
+                    Ok(None) => Ok(self.name.clone()),
+                    Err(e) => Err(TransferError::Database {
+                        database: self.name.clone(),
+                        doing: "identifying the database".to_owned(),
+                        message: self.config.describe_error(&e),
+                    }),
+                }
+            }
+        }
     }
 
     /// The connection rows go through: on PostgreSQL the pool's only one (sea-orm waits

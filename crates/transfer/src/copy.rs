@@ -30,7 +30,7 @@ pub async fn copy(
     }
     let source = Side::open(source_config, "--from", false).await?;
     let target = Side::open(target_config, "--to", options.migrate_target).await?;
-    if source.same_database(&target) {
+    if source.same_database(&target).await? {
         return Err(TransferError::Usage {
             flag: "--to",
             problem: format!("{} is also the source; name another database", target.name),
