@@ -60,6 +60,18 @@ pub enum MigrateCommand {
         #[command(flatten)]
         lock: LockArgs,
     },
+    /// Write the next migration from the template and register it (no database needed).
+    #[command(after_help = "Example:\n  new add_conversation_language\n\n\
+        Writes migration/src/mYYYYMMDD_HHMMSS_add_conversation_language.rs (up and down for \
+        both backends, to fill in) and adds it after the newest migration in \
+        migration/src/lib.rs. Then: lint, up, down -n 1, up, schema dump.")]
+    New {
+        /// What the migration does, in lower-case words joined by '_'.
+        name: String,
+        /// The migration crate's directory (default: found from the current directory).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<std::path::PathBuf>,
+    },
     /// Show each migration: version, name, when it was applied, and its state.
     Status {
         /// Exit with 1 when a migration is pending (for deploy scripts).
@@ -200,6 +212,7 @@ impl MigrateCommand {
         match self {
             Self::Up { .. } => "up",
             Self::Down { .. } => "down",
+            Self::New { .. } => "new",
             Self::Status { .. } => "status",
             Self::Validate => "validate",
             Self::Backup { .. } => "backup",
@@ -218,7 +231,8 @@ impl MigrateCommand {
             | Self::Fresh { lock, .. }
             | Self::Refresh { lock, .. }
             | Self::Reset { lock, .. } => Duration::from_secs(lock.lock_timeout),
-            Self::Status { .. }
+            Self::New { .. }
+            | Self::Status { .. }
             | Self::Validate
             | Self::Schema { .. }
             | Self::Backup { .. }
@@ -235,6 +249,15 @@ pub async fn run(
     config: &DatabaseConfig,
     json: bool,
 ) -> Result<(), MigrateError> {
+    if let MigrateCommand::New { name, dir } = &command {
+        let created = crate::authoring::create(
+            &crate::authoring::crate_dir(dir.as_deref())?,
+            name,
+            chrono::Utc::now(),
+        )?;
+        report::created(&created, json);
+        return Ok(());
+    }
     tracing::info!("Database: {} ({})", config.target.describe(), target_source(config));
     let wait = match &command {
         MigrateCommand::Up { wait: Some(seconds), .. } => Duration::from_secs(*seconds),
@@ -268,6 +291,7 @@ pub async fn run(
             report::status(&history, &stored, &[], safety_copy.as_ref(), json);
             Ok(())
         }
+        MigrateCommand::New { .. } => Ok(()),
         MigrateCommand::Up { .. }
         | MigrateCommand::Down { .. }
         | MigrateCommand::Fresh { .. }
@@ -362,7 +386,8 @@ async fn migrate(
         MigrateCommand::Reset { .. } => {
             runner.run(Direction::Down, &Goal::All, false, &mut print_step).await?
         }
-        MigrateCommand::Status { .. }
+        MigrateCommand::New { .. }
+        | MigrateCommand::Status { .. }
         | MigrateCommand::Validate
         | MigrateCommand::Schema { .. }
         | MigrateCommand::Backup { .. }

@@ -31,6 +31,7 @@ pub use sea_orm_migration::{MigrationStatus, MigratorTraitSelf};
 pub mod app_env {
     pub use db_config::{APP_ENV_VAR, AppEnv, InvalidAppEnv};
 }
+pub mod authoring;
 pub mod backup;
 pub mod cli;
 mod ddl;

@@ -6,6 +6,12 @@ use db_config::ConfigError;
 /// Why a migration command failed.
 #[derive(Debug, thiserror::Error)]
 pub enum MigrateError {
+    /// `migrate new` cannot write the migration.
+    #[error("migrate new: {problem}")]
+    Authoring {
+        /// What is wrong, and the fix.
+        problem: String,
+    },
     /// The configuration is wrong or the database unreachable.
     #[error(transparent)]
     Config(#[from] ConfigError),
@@ -142,7 +148,8 @@ impl MigrateError {
             | Self::WrongEnvironment { .. }
             | Self::UnknownApplied { .. }
             | Self::UnknownTarget { .. }
-            | Self::AppRole { .. } => 2,
+            | Self::AppRole { .. }
+            | Self::Authoring { .. } => 2,
             _ => 1,
         }
     }

@@ -289,3 +289,54 @@ fn the_log_filter_in_dotenv_is_obeyed() {
     let chatty = migration(dir.path(), &[], &["status"]);
     assert!(chatty.stderr.contains("db.statement"), "debug lines shown: {}", chatty.stderr);
 }
+
+/// `new` in a copy of the migration crate's manifest and list: the file from the template,
+/// registered after the newest; bad and taken names refused with nothing written.
+#[test]
+fn new_writes_the_next_migration_and_refuses_bad_or_taken_names() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let crate_dir = dir.path().join("workspace").join("migration");
+    std::fs::create_dir_all(crate_dir.join("src")).expect("mkdir");
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for file in ["Cargo.toml", "src/lib.rs"] {
+        std::fs::copy(here.join(file), crate_dir.join(file)).expect("copy");
+    }
+    let lib = || std::fs::read_to_string(crate_dir.join("src/lib.rs")).expect("lib.rs");
+    let sources = || std::fs::read_dir(crate_dir.join("src")).expect("src").count();
+    let before = lib();
+
+    // Found from the workspace around the current directory, as `cargo run -p migration`.
+    let run = migration(&dir.path().join("workspace"), &[], &["new", "add_conversation_language"]);
+    assert_eq!(run.code, 0, "{}", run.output());
+    let created = std::fs::read_dir(crate_dir.join("src"))
+        .expect("src")
+        .map(|f| f.expect("file").file_name().to_string_lossy().into_owned())
+        .find(|f| f.ends_with("_add_conversation_language.rs"))
+        .expect("the new file");
+    let module = created.trim_end_matches(".rs");
+    assert!(run.stdout.contains(module), "{}", run.stdout);
+    let registered = lib();
+    assert!(registered.contains(&format!("mod m20261204_000001_tenant_isolation;\nmod {module};")));
+    assert!(registered.contains(&format!(
+        "Box::new(m20261204_000001_tenant_isolation::Migration),\n            Box::new({module}::Migration),"
+    )));
+    assert_eq!(registered.lines().count(), before.lines().count() + 2);
+    let text = std::fs::read_to_string(crate_dir.join("src").join(&created)).expect("file");
+    assert!(text.contains("impl MigrationTrait for Migration") && text.contains("fn sqlite_up"));
+
+    let dir_flag = crate_dir.to_str().expect("path");
+    for (name, says) in [
+        ("add_conversation_language", "is taken by"),
+        ("Add-Index", "is not a migration name"),
+        ("drop table", "is not a migration name"),
+    ] {
+        let (files, registry) = (sources(), lib());
+        let run = migration(dir.path(), &[], &["new", name, "--dir", dir_flag]);
+        assert_eq!(run.code, 2, "{name}: {}", run.output());
+        assert!(run.stderr.contains(says), "{name}: {}", run.stderr);
+        assert_eq!((sources(), lib()), (files, registry), "{name}: nothing written");
+    }
+    let run = migration(dir.path(), &[], &["new", "x"]);
+    assert_eq!(run.code, 2, "{}", run.output());
+    assert!(run.stderr.contains("--dir"), "outside a workspace: {}", run.stderr);
+}

@@ -78,6 +78,20 @@ pub(super) fn dry_run(steps: &[Step], statements: &[String], json: bool) {
     }
 }
 
+pub(super) fn created(created: &crate::authoring::Created, json: bool) {
+    if json {
+        println!("{}", serde_json::json!({ "created": created }));
+        return;
+    }
+    println!("Created {}", created.file.display());
+    println!("Registered {} in {}", created.migration, created.registered_in.display());
+    println!(
+        "Next: write up and down for both backends, then `migrate lint`, `migrate up`, \
+         `migrate down -n 1`, `migrate up`, and `migrate schema dump --out \
+         migration/schema/<backend>.sql` against a database at head"
+    );
+}
+
 pub(super) fn backup(backup: &Backup, json: bool) {
     if json {
         println!("{}", serde_json::json!({ "backup": backup }));
