@@ -72,6 +72,35 @@ pub enum MigrateCommand {
         #[arg(long, value_name = "DIR")]
         dir: Option<std::path::PathBuf>,
     },
+    /// Rehearse migrations against the live tables and report statements that would hurt them.
+    #[command(
+        long_about = "Run the pending migrations (or --migration NAME, or --all on an \
+        empty scratch database on the same server, or the statements of --sql) in a \
+        transaction that is rolled back, and check every statement they execute against the \
+        tables as they are: an index built without CONCURRENTLY, a constraint added without \
+        NOT VALID, a column type change, SET NOT NULL, a required column, a table rewrite on \
+        a table with rows; a DROP or RENAME of what the running release's entities map. A \
+        table the migration creates, or an empty one, is never a finding. Lock rules are \
+        errors at or above --max-rows estimated rows, warnings below. Exit 1 on an error \
+        nobody acknowledged (-- lint: allow CODE: reason, in the migration's SQL). \
+        PostgreSQL only.",
+        after_help = "Examples:\n  lint\n  lint --max-rows 1000000 --json\n  \
+        lint --all\n  lint --sql 'CREATE INDEX ON messages (created_at)'"
+    )]
+    Lint {
+        /// Only this pending migration.
+        #[arg(long, value_name = "NAME", conflicts_with_all = ["all", "sql"])]
+        migration: Option<String>,
+        /// Every migration, from an empty scratch database (created and dropped on the server).
+        #[arg(long, conflicts_with = "sql")]
+        all: bool,
+        /// Lint these statements instead of migrations.
+        #[arg(long, value_name = "STATEMENTS")]
+        sql: Option<String>,
+        /// Estimated rows at and above which a lock rule is an error.
+        #[arg(long, value_name = "ROWS", default_value_t = crate::lint::DEFAULT_MAX_ROWS)]
+        max_rows: u64,
+    },
     /// Show each migration: version, name, when it was applied, and its state.
     Status {
         /// Exit with 1 when a migration is pending (for deploy scripts).
@@ -175,6 +204,9 @@ pub struct Span {
     /// Run in a transaction, print every statement, then roll back: nothing changes.
     #[arg(long)]
     pub dry_run: bool,
+    /// With --dry-run (up): check the statements against the live tables, as `lint` does.
+    #[arg(long, requires = "dry_run", conflicts_with = "steps")]
+    pub lint: bool,
 }
 
 impl Span {
@@ -185,6 +217,14 @@ impl Span {
             (None, Some(version)) => Goal::To(version.clone()),
             (None, None) => default,
         }
+    }
+}
+
+/// `--max-rows` of `lint`.
+fn command_max_rows(command: &MigrateCommand) -> u64 {
+    match command {
+        MigrateCommand::Lint { max_rows, .. } => *max_rows,
+        _ => crate::lint::DEFAULT_MAX_ROWS,
     }
 }
 
@@ -213,6 +253,7 @@ impl MigrateCommand {
             Self::Up { .. } => "up",
             Self::Down { .. } => "down",
             Self::New { .. } => "new",
+            Self::Lint { .. } => "lint",
             Self::Status { .. } => "status",
             Self::Validate => "validate",
             Self::Backup { .. } => "backup",
@@ -232,6 +273,7 @@ impl MigrateCommand {
             | Self::Refresh { lock, .. }
             | Self::Reset { lock, .. } => Duration::from_secs(lock.lock_timeout),
             Self::New { .. }
+            | Self::Lint { .. }
             | Self::Status { .. }
             | Self::Validate
             | Self::Schema { .. }
@@ -259,6 +301,36 @@ pub async fn run(
         return Ok(());
     }
     tracing::info!("Database: {} ({})", config.target.describe(), target_source(config));
+    let lint_scope = match &command {
+        MigrateCommand::Lint { migration: Some(name), .. } => {
+            Some((crate::lint::Scope::Migration(name.clone()), command_max_rows(&command)))
+        }
+        MigrateCommand::Lint { all: true, .. } => {
+            Some((crate::lint::Scope::All, command_max_rows(&command)))
+        }
+        MigrateCommand::Lint { sql: Some(sql), .. } => {
+            Some((crate::lint::Scope::Sql(sql.clone()), command_max_rows(&command)))
+        }
+        MigrateCommand::Lint { .. } => {
+            Some((crate::lint::Scope::Pending, command_max_rows(&command)))
+        }
+        MigrateCommand::Up { span, .. } if span.lint => {
+            let scope = match &span.to {
+                Some(version) => crate::lint::Scope::Migration(version.clone()),
+                None => crate::lint::Scope::Pending,
+            };
+            Some((scope, crate::lint::DEFAULT_MAX_ROWS))
+        }
+        _ => None,
+    };
+    if let Some((scope, max_rows)) = lint_scope {
+        let linted = crate::lint::lint(config, &scope, max_rows).await?;
+        report::lint(&linted, json);
+        return match linted.errors() {
+            0 => Ok(()),
+            errors => Err(MigrateError::Lint { errors }),
+        };
+    }
     let wait = match &command {
         MigrateCommand::Up { wait: Some(seconds), .. } => Duration::from_secs(*seconds),
         _ => Duration::ZERO,
@@ -291,7 +363,7 @@ pub async fn run(
             report::status(&history, &stored, &[], safety_copy.as_ref(), json);
             Ok(())
         }
-        MigrateCommand::New { .. } => Ok(()),
+        MigrateCommand::New { .. } | MigrateCommand::Lint { .. } => Ok(()),
         MigrateCommand::Up { .. }
         | MigrateCommand::Down { .. }
         | MigrateCommand::Fresh { .. }
@@ -387,6 +459,7 @@ async fn migrate(
             runner.run(Direction::Down, &Goal::All, false, &mut print_step).await?
         }
         MigrateCommand::New { .. }
+        | MigrateCommand::Lint { .. }
         | MigrateCommand::Status { .. }
         | MigrateCommand::Validate
         | MigrateCommand::Schema { .. }

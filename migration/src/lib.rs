@@ -39,6 +39,7 @@ pub mod guard;
 pub mod history;
 pub mod isolation;
 pub mod lifecycle;
+pub mod lint;
 pub mod locks;
 pub mod metadata;
 mod migrate_error;

@@ -95,6 +95,15 @@ pub enum MigrateError {
         /// Places where the entities disagree.
         mismatches: usize,
     },
+    /// `lint` found statements that would hurt the live tables.
+    #[error(
+        "lint: {errors} error(s), listed above; make the migration safe as each says, or \
+         acknowledge a finding in the migration (-- lint: allow CODE: reason)"
+    )]
+    Lint {
+        /// Unacknowledged error-level findings.
+        errors: usize,
+    },
     /// `pg_dump`/`pg_restore` is missing, too old, or failed.
     #[error("{tool} {problem}")]
     BackupTool {
@@ -135,7 +144,7 @@ impl process_io::Failure for MigrateError {
     }
 
     fn reported(&self) -> bool {
-        matches!(self, Self::Drift { .. } | Self::Pending { .. })
+        matches!(self, Self::Drift { .. } | Self::Pending { .. } | Self::Lint { .. })
     }
 }
 

@@ -141,6 +141,30 @@ impl<'a> Runner<'a> {
         }
     }
 
+    /// Applies pending migrations towards `goal` in one transaction under the lock, then
+    /// rolls it back: nothing changes. `before` sees the transaction before each migration
+    /// (the tables as that migration finds them); each step comes back with what it gave.
+    pub async fn rehearse<T>(
+        &self,
+        goal: &Goal,
+        mut before: impl AsyncFnMut(&DatabaseTransaction) -> Result<T, DbErr>,
+    ) -> Result<Vec<(Step, T)>, MigrateError> {
+        self.check_goal(goal)?;
+        let txn = self.begin_locked().await?;
+        let mut done = Vec::new();
+        loop {
+            let seen = before(&txn)
+                .await
+                .map_err(|e| self.database("reading the tables before a migration", e))?;
+            let Some(step) = self.step(&txn, Direction::Up, goal, done.len()).await? else {
+                break;
+            };
+            done.push((step, seen));
+        }
+        txn.rollback().await.map_err(|e| self.database("rolling back the rehearsal", e))?;
+        Ok(done)
+    }
+
     /// Drops every table (and, on PostgreSQL, every function outside extensions) in one
     /// transaction under the lock: what `fresh` does before applying everything.
     pub async fn drop_everything(&self) -> Result<(), MigrateError> {

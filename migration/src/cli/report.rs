@@ -92,6 +92,48 @@ pub(super) fn created(created: &crate::authoring::Created, json: bool) {
     );
 }
 
+pub(super) fn lint(report: &crate::lint::Report, json: bool) {
+    use crate::lint::Level;
+    if json {
+        println!("{}", serde_json::json!({ "lint": report, "errors": report.errors() }));
+        return;
+    }
+    let rehearsed = match report.migrations.len() {
+        0 => "the statements given".to_owned(),
+        n => format!("{n} migration(s)"),
+    };
+    println!("Rehearsed {rehearsed} against the live tables, then rolled back: nothing changed");
+    if let Some(message) = &report.fails {
+        println!("error: the statements fail on the live database: {message}");
+    }
+    for finding in &report.findings {
+        let level = match (&finding.acknowledged, finding.level) {
+            (Some(_), _) => "acknowledged",
+            (None, Level::Error) => "error",
+            (None, Level::Warning) => "warning",
+        };
+        println!(
+            "{level}[{}] {}: {} (~{} rows)",
+            finding.code, finding.migration, finding.table, finding.estimated_rows
+        );
+        println!("  {}", finding.statement);
+        println!("  why: {}", finding.why);
+        println!("  safe: {}", finding.safe);
+        if let Some(reason) = &finding.acknowledged {
+            println!("  acknowledged: {reason}");
+        }
+    }
+    let count = |level: Level| {
+        report.findings.iter().filter(|f| f.level == level && f.acknowledged.is_none()).count()
+    };
+    let acknowledged = report.findings.iter().filter(|f| f.acknowledged.is_some()).count();
+    println!(
+        "{} error(s), {} warning(s), {acknowledged} acknowledged",
+        count(Level::Error),
+        count(Level::Warning)
+    );
+}
+
 pub(super) fn backup(backup: &Backup, json: bool) {
     if json {
         println!("{}", serde_json::json!({ "backup": backup }));
