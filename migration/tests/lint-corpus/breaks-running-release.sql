@@ -1,0 +1,1 @@
+ALTER TABLE messages RENAME COLUMN created_at TO made_at;

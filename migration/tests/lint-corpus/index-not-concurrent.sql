@@ -1,0 +1,1 @@
+CREATE INDEX lint_i ON messages (created_at);

@@ -1,0 +1,1 @@
+ALTER TABLE messages ADD COLUMN lint_r integer NOT NULL;

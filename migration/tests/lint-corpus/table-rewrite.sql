@@ -1,0 +1,1 @@
+ALTER TABLE messages ADD COLUMN lint_u uuid DEFAULT gen_random_uuid();
