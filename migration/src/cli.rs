@@ -300,6 +300,8 @@ pub async fn run(
         report::created(&created, json);
         return Ok(());
     }
+    // DATABASE_DIRECT_URL, when set: a session of our own, past a transaction pooler.
+    let config = &config.for_migrations();
     tracing::info!("Database: {} ({})", config.target.describe(), target_source(config));
     let lint_scope = match &command {
         MigrateCommand::Lint { migration: Some(name), .. } => {

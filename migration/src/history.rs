@@ -51,6 +51,11 @@ struct Row {
 impl History {
     /// Reads the history of `db` (empty when nothing was ever migrated).
     pub async fn read<C: ConnectionTrait>(db: &C) -> Result<Self, DbErr> {
+        Self::read_for(db, Migrator::names()).await
+    }
+
+    /// Reads the history of `db` against the migrations `names` (oldest first).
+    pub async fn read_for<C: ConnectionTrait>(db: &C, names: Vec<String>) -> Result<Self, DbErr> {
         let rows = if table_exists(db, MIGRATIONS_TABLE).await? {
             let sql =
                 format!("SELECT version, applied_at FROM {MIGRATIONS_TABLE} ORDER BY version");
@@ -59,12 +64,12 @@ impl History {
         } else {
             Vec::new()
         };
-        Ok(Self::from_rows(rows))
+        Ok(Self::from_rows(names, rows))
     }
 
-    fn from_rows(mut rows: Vec<Row>) -> Self {
+    fn from_rows(names: Vec<String>, mut rows: Vec<Row>) -> Self {
         let at = |secs: i64| DateTime::from_timestamp(secs, 0);
-        let mut entries: Vec<Entry> = Migrator::names()
+        let mut entries: Vec<Entry> = names
             .into_iter()
             .map(|version| match rows.iter().position(|r| r.version == version) {
                 Some(i) => {
@@ -124,8 +129,8 @@ mod tests {
     #[test]
     fn a_newer_release_s_migration_is_reported_not_an_error() {
         let names = Migrator::names();
-        let history =
-            History::from_rows(vec![row(&names[0]), row("m20991231_000001_from_the_future")]);
+        let rows = vec![row(&names[0]), row("m20991231_000001_from_the_future")];
+        let history = History::from_rows(names.clone(), rows);
         assert_eq!(history.versions(State::Applied), vec![names[0].as_str()]);
         assert_eq!(history.versions(State::Unknown), vec!["m20991231_000001_from_the_future"]);
         assert_eq!(history.count(State::Pending), names.len() - 1);

@@ -68,8 +68,10 @@ pub const RECOUNT_TAG_USAGE: &str = "UPDATE tags SET usage_count = \
 /// replicas starting at once apply each migration once; the database records its
 /// environment (`chatdb_metadata`) for the destructive commands' guards; a database that
 /// recorded a stronger environment than `APP_ENV` (a development shell pointed at
-/// production) is refused. Returns the migrations applied, oldest first.
+/// production) is refused. Connects to `DATABASE_DIRECT_URL` when it is set (past a
+/// transaction pooler). Returns the migrations applied, oldest first.
 pub async fn up(config: &db_config::DatabaseConfig) -> Result<Vec<runner::Step>, MigrateError> {
+    let config = &config.for_migrations();
     let db = config.connect_single().await?;
     let (_, stored) = cli::read_state(config, &db).await?;
     guard::refuse_wrong_environment(config, &stored)?;
@@ -92,17 +94,33 @@ pub async fn up(config: &db_config::DatabaseConfig) -> Result<Vec<runner::Step>,
 #[derive(Clone, Debug, Default)]
 pub struct Migrator {
     settings: MigrationSettings,
+    /// Migrations after the workspace's own (a test's fixtures), newest last.
+    appended: Option<Migrations>,
 }
+
+/// Makes a list of migrations.
+pub type Migrations = fn() -> Vec<Box<dyn MigrationTrait>>;
 
 impl Migrator {
     /// The migrations with `settings` (usually `DatabaseConfig::migrations`).
     pub fn new(settings: MigrationSettings) -> Self {
-        Self { settings }
+        Self { settings, appended: None }
     }
 
-    /// The migrations' names, oldest first.
+    /// The workspace's migrations followed by those `appended` makes: for tests of
+    /// migrations this release does not ship (run them with [`runner::Runner::with_migrator`]).
+    pub fn with_appended(settings: MigrationSettings, appended: Migrations) -> Self {
+        Self { settings, appended: Some(appended) }
+    }
+
+    /// The workspace's migrations' names, oldest first.
     pub fn names() -> Vec<String> {
-        Self::default().migrations().iter().map(|m| m.name().to_owned()).collect()
+        Self::default().listed()
+    }
+
+    /// This migrator's migrations' names, oldest first.
+    pub fn listed(&self) -> Vec<String> {
+        self.migrations().iter().map(|m| m.name().to_owned()).collect()
     }
 }
 
@@ -110,11 +128,13 @@ impl Migrator {
 impl MigratorTraitSelf for Migrator {
     fn migrations(&self) -> Vec<Box<dyn MigrationTrait>> {
         let settings = self.settings.clone();
-        vec![
+        let mut migrations: Vec<Box<dyn MigrationTrait>> = vec![
             Box::new(m20240101_000001_core_schema::Migration { settings: settings.clone() }),
             Box::new(m20240201_000001_support_tables::Migration),
             Box::new(m20240301_000001_sample_data::Migration { settings }),
             Box::new(m20261204_000001_tenant_isolation::Migration),
-        ]
+        ];
+        migrations.extend(self.appended.map(|appended| appended()).unwrap_or_default());
+        migrations
     }
 }

@@ -95,6 +95,47 @@ pub enum MigrateError {
         /// Places where the entities disagree.
         mismatches: usize,
     },
+    /// A migration that runs outside a transaction, through a transaction pooler.
+    #[error(
+        "{migration} runs outside a transaction and needs a session of its own (a session lock, \
+         statements that commit one by one), which a transaction-pooling PgBouncer cannot give; \
+         set DATABASE_DIRECT_URL to the database's own address (bypassing the pooler) and run \
+         again. Nothing was changed"
+    )]
+    NeedsSession {
+        /// The migration.
+        migration: String,
+    },
+    /// INVALID indexes, left by an interrupted `CREATE INDEX CONCURRENTLY`.
+    #[error(
+        "{migration}: INVALID index(es) in the schema: {indexes} (left by an interrupted CREATE \
+         INDEX CONCURRENTLY, or being built right now). An invalid index is never used by queries \
+         but slows every write; drop each with DROP INDEX CONCURRENTLY name; and migrate again. \
+         {migration} is not recorded as applied"
+    )]
+    InvalidIndexes {
+        /// The migration.
+        migration: String,
+        /// The invalid indexes.
+        indexes: String,
+    },
+    /// A migration that runs outside a transaction failed part way.
+    #[error(
+        "{migration} failed: {message}. It runs outside a transaction: the statements before the \
+         failure stay applied and it is not recorded as applied; its statements should be \
+         idempotent (IF NOT EXISTS) so that it can run again{}",
+        if invalid.is_empty() { String::new() } else {
+            format!("; drop the INVALID index(es) it left first: {invalid} (DROP INDEX CONCURRENTLY name)")
+        }
+    )]
+    FailedOutsideTransaction {
+        /// The migration.
+        migration: String,
+        /// What the database said.
+        message: String,
+        /// INVALID indexes left behind.
+        invalid: String,
+    },
     /// `lint` found statements that would hurt the live tables.
     #[error(
         "lint: {errors} error(s), listed above; make the migration safe as each says, or \
@@ -158,7 +199,8 @@ impl MigrateError {
             | Self::UnknownApplied { .. }
             | Self::UnknownTarget { .. }
             | Self::AppRole { .. }
-            | Self::Authoring { .. } => 2,
+            | Self::Authoring { .. }
+            | Self::NeedsSession { .. } => 2,
             _ => 1,
         }
     }

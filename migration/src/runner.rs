@@ -25,6 +25,8 @@ use crate::metadata::Metadata;
 use crate::schema::SEED_LEDGER_TABLE;
 use crate::{MigrateError, Migrator};
 
+mod outside;
+
 /// The advisory lock key every migrator of this schema takes.
 pub const LOCK_KEY: i64 = crate::locks::MIGRATORS;
 /// How long a migrator waits for another by default (`--lock-timeout`).
@@ -73,6 +75,15 @@ pub struct Step {
     pub millis: f64,
 }
 
+/// What [`Runner::step`] found to do.
+enum Next {
+    /// A migration applied or rolled back in the transaction.
+    Done(Step),
+    /// A migration that runs outside a transaction (PostgreSQL): the transaction has to end
+    /// before it runs.
+    OutsideTransaction(String),
+}
+
 /// Runs migrations against one database.
 pub struct Runner<'a> {
     db: &'a DatabaseConnection,
@@ -85,12 +96,16 @@ pub struct Runner<'a> {
 impl<'a> Runner<'a> {
     /// A runner for `db`, with the migrations' settings from `config`.
     pub fn new(db: &'a DatabaseConnection, config: &'a DatabaseConfig) -> Self {
-        Self {
-            db,
-            config,
-            migrator: Migrator::new(config.migrations.clone()),
-            lock_timeout: DEFAULT_LOCK_TIMEOUT,
-        }
+        Self::with_migrator(db, config, Migrator::new(config.migrations.clone()))
+    }
+
+    /// A runner of `migrator`'s migrations (see [`Migrator::with_appended`]).
+    pub fn with_migrator(
+        db: &'a DatabaseConnection,
+        config: &'a DatabaseConfig,
+        migrator: Migrator,
+    ) -> Self {
+        Self { db, config, migrator, lock_timeout: DEFAULT_LOCK_TIMEOUT }
     }
 
     /// Records every statement executed on `db` from now on (for `--dry-run`).
@@ -119,7 +134,14 @@ impl<'a> Runner<'a> {
         let mut done = Vec::new();
         if dry_run {
             let txn = self.begin_locked().await?;
-            while let Some(step) = self.step(&txn, direction, goal, done.len()).await? {
+            while let Some(next) = self.step(&txn, direction, goal, done.len()).await? {
+                let step = match next {
+                    Next::Done(step) => step,
+                    Next::OutsideTransaction(version) => {
+                        cannot_rehearse(&version);
+                        break;
+                    }
+                };
                 report(&step);
                 done.push(step);
             }
@@ -128,14 +150,26 @@ impl<'a> Runner<'a> {
         }
         loop {
             let txn = self.begin_locked().await?;
-            let Some(step) = self.step(&txn, direction, goal, done.len()).await? else {
-                txn.rollback().await.map_err(|e| self.database("ending a transaction", e))?;
-                return Ok(done);
+            let step = match self.step(&txn, direction, goal, done.len()).await? {
+                None => {
+                    txn.rollback().await.map_err(|e| self.database("ending a transaction", e))?;
+                    return Ok(done);
+                }
+                Some(Next::Done(step)) => {
+                    self.config.commit(txn).await.map_err(|e| MigrateError::Failed {
+                        migration: step.migration.clone(),
+                        message: self.config.describe_error(&e),
+                    })?;
+                    step
+                }
+                Some(Next::OutsideTransaction(version)) => {
+                    txn.rollback().await.map_err(|e| self.database("ending a transaction", e))?;
+                    match outside::run(self, direction, &version).await? {
+                        Some(step) => step,
+                        None => continue, // another migrator ran it meanwhile
+                    }
+                }
             };
-            self.config.commit(txn).await.map_err(|e| MigrateError::Failed {
-                migration: step.migration.clone(),
-                message: self.config.describe_error(&e),
-            })?;
             report(&step);
             done.push(step);
         }
@@ -156,8 +190,13 @@ impl<'a> Runner<'a> {
             let seen = before(&txn)
                 .await
                 .map_err(|e| self.database("reading the tables before a migration", e))?;
-            let Some(step) = self.step(&txn, Direction::Up, goal, done.len()).await? else {
-                break;
+            let step = match self.step(&txn, Direction::Up, goal, done.len()).await? {
+                Some(Next::Done(step)) => step,
+                Some(Next::OutsideTransaction(version)) => {
+                    cannot_rehearse(&version);
+                    break;
+                }
+                None => break,
             };
             done.push((step, seen));
         }
@@ -213,7 +252,7 @@ impl<'a> Runner<'a> {
 
     fn check_goal(&self, goal: &Goal) -> Result<(), MigrateError> {
         match goal {
-            Goal::To(version) if version != "0" && !Migrator::names().contains(version) => {
+            Goal::To(version) if version != "0" && !self.migrator.listed().contains(version) => {
                 Err(MigrateError::UnknownTarget { version: version.clone() })
             }
             _ => Ok(()),
@@ -227,14 +266,14 @@ impl<'a> Runner<'a> {
         direction: Direction,
         goal: &Goal,
         done: usize,
-    ) -> Result<Option<Step>, MigrateError> {
+    ) -> Result<Option<Next>, MigrateError> {
         let install = async {
             self.migrator.install(txn).await?;
             Metadata::install(txn).await
         };
         let creating = "creating the migration tables (seaql_migrations, chatdb_metadata)";
         install.await.map_err(|e| self.database(creating, e))?;
-        let history = History::read(txn)
+        let history = History::read_for(txn, self.migrator.listed())
             .await
             .map_err(|e| self.database("reading the migration history", e))?;
         let command = if direction == Direction::Up { "up" } else { "down" };
@@ -242,11 +281,18 @@ impl<'a> Runner<'a> {
         if !unknown.is_empty() {
             return Err(MigrateError::UnknownApplied { command, versions: unknown.join(", ") });
         }
-        let Some(version) = next(&history, direction, goal, done) else { return Ok(None) };
+        let Some(version) = next(&self.migrator.listed(), &history, direction, goal, done) else {
+            return Ok(None);
+        };
         let Some(migration) = self.migrator.migrations().into_iter().find(|m| m.name() == version)
         else {
             return Ok(None);
         };
+        if migration.use_transaction() == Some(false)
+            && self.db.get_database_backend() == DbBackend::Postgres
+        {
+            return Ok(Some(Next::OutsideTransaction(version)));
+        }
         let started = Instant::now();
         let result = match direction {
             Direction::Up => self.apply(txn, migration.as_ref()).await,
@@ -257,7 +303,8 @@ impl<'a> Runner<'a> {
             message: self.config.scrub(&describe(&e, self.config)),
         })?;
         let action = if direction == Direction::Up { Action::Applied } else { Action::RolledBack };
-        Ok(Some(Step { action, migration: version, millis: started.elapsed().as_secs_f64() * 1e3 }))
+        let millis = started.elapsed().as_secs_f64() * 1e3;
+        Ok(Some(Next::Done(Step { action, migration: version, millis })))
     }
 
     async fn apply(
@@ -267,13 +314,7 @@ impl<'a> Runner<'a> {
     ) -> Result<(), DbErr> {
         Metadata::record(txn, self.config.app_env.value).await?;
         migration.up(&SchemaManager::new(txn)).await?;
-        let mut insert = Query::insert();
-        insert.into_table(MIGRATIONS_TABLE).columns(["version", "applied_at"]);
-        insert
-            .values([migration.name().into(), chrono::Utc::now().timestamp().into()])
-            .map_err(|e| DbErr::Migration(e.to_string()))?;
-        txn.execute(&insert).await?;
-        Ok(())
+        record_applied(txn, migration.name()).await
     }
 
     async fn roll_back(
@@ -282,16 +323,11 @@ impl<'a> Runner<'a> {
         migration: &dyn MigrationTrait,
     ) -> Result<(), DbErr> {
         migration.down(&SchemaManager::new(txn)).await?;
-        if Migrator::names().first().is_some_and(|first| first == migration.name()) {
+        if self.migrator.listed().first().is_some_and(|first| first == migration.name()) {
             // The database is empty now: a ledger left behind would claim seedings that are gone.
             txn.execute_unprepared(&format!("DROP TABLE IF EXISTS {SEED_LEDGER_TABLE}")).await?;
         }
-        let delete = Query::delete()
-            .from_table(MIGRATIONS_TABLE)
-            .and_where(Expr::col("version").eq(migration.name()))
-            .to_owned();
-        txn.execute(&delete).await?;
-        Ok(())
+        record_rolled_back(txn, migration.name()).await
     }
 
     /// A transaction holding the migration lock.
@@ -320,14 +356,25 @@ impl<'a> Runner<'a> {
         txn.execute_unprepared(&settings)
             .await
             .map_err(|e| self.database("setting timeouts", e))?;
+        self.poll_lock(txn, "pg_try_advisory_xact_lock").await
+    }
+
+    /// Polls `function` (`pg_try_advisory_xact_lock` or, for a session, `pg_try_advisory_lock`)
+    /// on the migrators' key until it is taken, announcing the wait; gives up after
+    /// `--lock-timeout`.
+    async fn poll_lock<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        function: &str,
+    ) -> Result<(), MigrateError> {
         let deadline = Instant::now() + self.lock_timeout;
         let try_lock = Statement::from_string(
             DbBackend::Postgres,
-            format!("SELECT pg_try_advisory_xact_lock({LOCK_KEY}) AS locked"),
+            format!("SELECT {function}({LOCK_KEY}) AS locked"),
         );
         let mut announced = false;
         loop {
-            let row = txn
+            let row = db
                 .query_one_raw(try_lock.clone())
                 .await
                 .map_err(|e| self.database("taking the migration lock", e))?;
@@ -399,9 +446,43 @@ impl<'a> Runner<'a> {
     }
 }
 
+/// A dry run (or a lint) stops before a migration that runs outside a transaction.
+fn cannot_rehearse(version: &str) {
+    tracing::warn!(
+        "{version} runs outside a transaction: its statements cannot run inside the rehearsal's \
+         transaction, so the rehearsal stops before it (lint its statements with `lint --sql`)"
+    );
+}
+
+/// The history says `version` is applied.
+async fn record_applied<C: ConnectionTrait>(db: &C, version: &str) -> Result<(), DbErr> {
+    let mut insert = Query::insert();
+    insert.into_table(MIGRATIONS_TABLE).columns(["version", "applied_at"]);
+    insert
+        .values([version.into(), chrono::Utc::now().timestamp().into()])
+        .map_err(|e| DbErr::Migration(e.to_string()))?;
+    db.execute(&insert).await?;
+    Ok(())
+}
+
+/// The history says `version` is not applied.
+async fn record_rolled_back<C: ConnectionTrait>(db: &C, version: &str) -> Result<(), DbErr> {
+    let delete = Query::delete()
+        .from_table(MIGRATIONS_TABLE)
+        .and_where(Expr::col("version").eq(version))
+        .to_owned();
+    db.execute(&delete).await?;
+    Ok(())
+}
+
 /// The next migration to apply or roll back towards `goal`, after `done` steps.
-fn next(history: &History, direction: Direction, goal: &Goal, done: usize) -> Option<String> {
-    let names = Migrator::names();
+fn next(
+    names: &[String],
+    history: &History,
+    direction: Direction,
+    goal: &Goal,
+    done: usize,
+) -> Option<String> {
     let position = |version: &str| names.iter().position(|n| n == version);
     match direction {
         Direction::Up => {
@@ -430,7 +511,8 @@ fn next(history: &History, direction: Direction, goal: &Goal, done: usize) -> Op
 pub(crate) fn plan(history: &History, direction: Direction, goal: &Goal) -> Vec<String> {
     let mut history = history.clone();
     let mut versions = Vec::new();
-    while let Some(version) = next(&history, direction, goal, versions.len()) {
+    let names = Migrator::names();
+    while let Some(version) = next(&names, &history, direction, goal, versions.len()) {
         if let Some(entry) = history.entries.iter_mut().find(|e| e.version == version) {
             entry.state = if direction == Direction::Up { State::Applied } else { State::Pending };
         }

@@ -51,7 +51,7 @@ pub use migrations::{
 };
 pub use pool::PoolConfig;
 pub use source::{Source, Sourced};
-pub use target::{PostgresTarget, Secret, SqliteTarget, Target};
+pub use target::{DIRECT_URL_VAR, PostgresTarget, Secret, SqliteTarget, Target};
 pub use tls::SslMode;
 
 /// Where the embedded SQLite databases live: `data/` in the project root of `env` (the
@@ -75,6 +75,8 @@ pub struct DatabaseConfig {
     /// Variables that are set but were not used: PostgreSQL settings (a port, a password…)
     /// without a host or database to go with them, when the embedded SQLite file is used.
     pub unused: Vec<String>,
+    /// `DATABASE_DIRECT_URL`: where migrations connect instead of [`Self::target`].
+    pub direct: Option<Target>,
 }
 
 impl DatabaseConfig {
@@ -102,7 +104,8 @@ impl DatabaseConfig {
                 unused.join(", ")
             );
         }
-        Ok(Self { app_env, target, pool, migrations, unused })
+        let direct = Target::resolve_direct(env, app_env.value)?;
+        Ok(Self { app_env, target, pool, migrations, unused, direct })
     }
 
     /// The configuration of `env` with the database a command-line `flag` names by `url`
@@ -112,15 +115,29 @@ impl DatabaseConfig {
         let target = Target::from_flag(env, app_env.value, flag, url)?;
         let pool = PoolConfig::resolve(env)?;
         let migrations = MigrationSettings::resolve(env, app_env.value)?;
-        Ok(Self { app_env, target, pool, migrations, unused: Vec::new() })
+        Ok(Self { app_env, target, pool, migrations, unused: Vec::new(), direct: None })
     }
 
-    /// `text` with the password, if any, replaced by `***`.
-    pub fn scrub(&self, text: &str) -> String {
-        match self.target.password() {
-            Some(password) if !password.is_empty() => text.replace(password, "***"),
-            _ => text.to_owned(),
+    /// The configuration migrations use: the same, connecting to `DATABASE_DIRECT_URL`
+    /// when it is set (a session of their own behind a transaction pooler).
+    pub fn for_migrations(&self) -> Self {
+        match &self.direct {
+            Some(direct) => Self { target: direct.clone(), direct: None, ..self.clone() },
+            None => self.clone(),
         }
+    }
+
+    /// `text` with the passwords, if any, replaced by `***`.
+    pub fn scrub(&self, text: &str) -> String {
+        let mut text = text.to_owned();
+        for password in [self.target.password(), self.direct.as_ref().and_then(Target::password)]
+            .into_iter()
+            .flatten()
+            .filter(|p| !p.is_empty())
+        {
+            text = text.replace(password, "***");
+        }
+        text
     }
 
     /// What a database `error` says, for a person: the password redacted and, when it
@@ -207,6 +224,12 @@ impl DatabaseConfig {
             Some(t) => lines.push(line("statement_timeout", &secs(&t.value), &t.source)),
             None => lines.push("statement_timeout = (none) (default)".to_owned()),
         }
+        lines.push(match &self.direct {
+            Some(direct) => {
+                format!("migrations = {} (from {})", direct.describe(), target::DIRECT_URL_VAR)
+            }
+            None => format!("migrations = the database above ({} not set)", target::DIRECT_URL_VAR),
+        });
         if !self.unused.is_empty() {
             lines.push(format!(
                 "unused = {} (PostgreSQL settings without a host or database: not used)",

@@ -10,6 +10,10 @@ use crate::{AppEnv, ConfigError, Env, Source, Sourced, SslMode};
 
 /// URL variables, in order of precedence.
 pub const URL_VARS: &[&str] = &["DATABASE_URL", "POSTGRES_URL"];
+/// The URL migrations connect with instead, bypassing a transaction pooler (as Prisma's
+/// `directUrl`): a session of their own, for locks and statements that outlive a
+/// transaction.
+pub const DIRECT_URL_VAR: &str = "DATABASE_DIRECT_URL";
 
 /// Each part's variables, one per family, in order of precedence: ZeroDB, the official
 /// image's, the generic `DB_*`, libpq's.
@@ -162,6 +166,31 @@ impl Target {
             path: Sourced::default_value(path.display().to_string()),
             options: Vec::new(),
         }))
+    }
+
+    /// The target of `DATABASE_DIRECT_URL`, when set: a PostgreSQL server reached without a
+    /// pooler.
+    pub fn resolve_direct(env: &Env, app_env: AppEnv) -> Result<Option<Self>, ConfigError> {
+        let Some((url, source)) = env.first(&[DIRECT_URL_VAR]) else { return Ok(None) };
+        let refused = |reason: &str| ConfigError::MalformedUrl {
+            var: DIRECT_URL_VAR.to_owned(),
+            reason: reason.to_owned(),
+        };
+        match from_url(env, app_env, &url, &source)? {
+            Self::Sqlite(_) => Err(refused(
+                "must be a postgres:// URL (the server's own address, not a pooler's): SQLite \
+                 has no pooler to bypass",
+            )),
+            Self::Postgres(pg)
+                if pg.pgbouncer.value && pg.pgbouncer.source.variable() == Some(DIRECT_URL_VAR) =>
+            {
+                Err(refused("says pgbouncer=true: it must reach the server without the pooler"))
+            }
+            Self::Postgres(mut pg) => {
+                pg.pgbouncer = Sourced::new(false, source.url_part());
+                Ok(Some(Self::Postgres(pg)))
+            }
+        }
     }
 
     /// The target a URL given on the command line (`flag`) names.
