@@ -99,7 +99,11 @@ pub(super) fn lint(report: &crate::lint::Report, json: bool) {
         return;
     }
     let rehearsed = match report.migrations.len() {
-        0 => "the statements given".to_owned(),
+        _ if report.statements_given => "the statements given".to_owned(),
+        0 => {
+            println!("Nothing to lint: no migration is pending (lint --all rehearses them all)");
+            return;
+        }
         n => format!("{n} migration(s)"),
     };
     println!("Rehearsed {rehearsed} against the live tables, then rolled back: nothing changed");

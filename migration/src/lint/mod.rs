@@ -63,6 +63,8 @@ pub struct Finding {
 /// What a lint found.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Report {
+    /// Whether statements given as text (`--sql`) were linted, rather than migrations.
+    pub statements_given: bool,
     /// The migrations rehearsed, oldest first.
     pub migrations: Vec<String>,
     /// What they would do to the live tables.
@@ -150,6 +152,12 @@ async fn rehearse(
     goal: &Goal,
     max_rows: u64,
 ) -> Result<Report, MigrateError> {
+    // A SUPER_ADMIN that V1 creates in the rehearsal is rolled back with it: no password
+    // to generate and print for it.
+    let mut config = config.clone();
+    let throwaway = db_config::Secret::new(uuid::Uuid::new_v4().simple().to_string());
+    config.migrations.admin_password = Some(db_config::Sourced::default_value(throwaway));
+    let config = &config;
     let mut db = config.connect_single().await?;
     let recorded = Runner::record_statements(&mut db);
     let runner = Runner::new(&db, config);
@@ -191,7 +199,7 @@ async fn statements(
     let context = Context { migration: "--sql", tables: &tables, max_rows, in_transaction: true };
     let findings = rules::check(&[sql.to_owned()], &context);
     close(config, db).await?;
-    Ok(Report { migrations: Vec::new(), findings, fails })
+    Ok(Report { statements_given: true, migrations: Vec::new(), findings, fails })
 }
 
 async fn close(config: &DatabaseConfig, db: DatabaseConnection) -> Result<(), MigrateError> {
