@@ -130,7 +130,8 @@ async fn killed_while_building_the_index_the_rerun_names_the_invalid_index_left_
     child.kill().expect("kill -9");
     let _ = child.wait();
     // The server notices the dead client (client_connection_check_interval) and stops.
-    let ours = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'chatdb'";
+    let ours = "SELECT count(*) FROM pg_stat_activity \
+                WHERE application_name = 'chatdb' AND datname = current_database()";
     for _ in 0..300 {
         if count(db.url(), ours).await == 0 {
             break;

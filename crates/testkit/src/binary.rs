@@ -154,12 +154,13 @@ pub fn say_within(children: &mut [Child], needle: &str, wanted: usize, limit: Du
 }
 
 /// Waits (at most `limit`) until a connection of ours (`application_name = 'chatdb'`) to
-/// the PostgreSQL server at `url` waits for a lock held by someone else: the state to act
+/// the PostgreSQL database at `url` waits for a lock held by someone else: the state to act
 /// on when a test holds a lock that a running binary must reach.
 pub async fn until_waiting_on_a_lock(url: &str, limit: Duration) -> Result<bool, crate::Error> {
     let db = Database::connect(url).await?;
     let waiting = "SELECT count(*) FROM pg_stat_activity \
-                   WHERE application_name = 'chatdb' AND wait_event_type = 'Lock'";
+                   WHERE application_name = 'chatdb' AND wait_event_type = 'Lock' \
+                   AND datname = current_database()";
     let deadline = Instant::now() + limit;
     while Instant::now() < deadline {
         let row = db
