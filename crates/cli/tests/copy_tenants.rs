@@ -14,6 +14,20 @@ use sea_orm::{ConnectionTrait, Database, TransactionTrait};
 use testkit::binary;
 use testkit::{Backend, TestDb};
 
+/// A seeded PostgreSQL source, and a migrated target without [`SAMPLE_TENANT`] (it has the
+/// migrations' other sample tenants): room for a copy of that tenant.
+async fn seeded_source_and_a_target_without_the_sample_tenant(
+    dir: &std::path::Path,
+) -> (TestDb, TestDb) {
+    let source = TestDb::migrated(Backend::Postgres).await.expect("database");
+    seed(dir, source.url());
+    let target = TestDb::migrated(Backend::Postgres).await.expect("database");
+    binary::execute(target.url(), &format!("DELETE FROM tenants WHERE id = '{SAMPLE_TENANT}'"))
+        .await
+        .expect("make room");
+    (source, target)
+}
+
 #[tokio::test]
 async fn a_tenant_is_copied_alone_and_a_move_deletes_it_from_the_source_only_after() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -142,12 +156,7 @@ async fn a_tenant_exported_to_files_is_imported_elsewhere_and_a_changed_file_is_
 #[tokio::test]
 async fn a_write_landing_between_the_moves_copy_and_its_delete_stops_the_delete() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let source = TestDb::migrated(Backend::Postgres).await.expect("database");
-    seed(dir.path(), source.url());
-    let target = TestDb::migrated(Backend::Postgres).await.expect("database");
-    binary::execute(target.url(), &format!("DELETE FROM tenants WHERE id = '{SAMPLE_TENANT}'"))
-        .await
-        .expect("make room");
+    let (source, target) = seeded_source_and_a_target_without_the_sample_tenant(dir.path()).await;
     let tenant_messages =
         format!("SELECT count(*) FROM messages WHERE tenant_id = '{SAMPLE_TENANT}'");
     let messages = count(source.url(), &tenant_messages).await;
@@ -183,12 +192,7 @@ async fn a_write_landing_between_the_moves_copy_and_its_delete_stops_the_delete(
 #[tokio::test]
 async fn a_move_run_again_after_the_source_changed_is_refused_and_deletes_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let source = TestDb::migrated(Backend::Postgres).await.expect("database");
-    seed(dir.path(), source.url());
-    let target = TestDb::migrated(Backend::Postgres).await.expect("database");
-    binary::execute(target.url(), &format!("DELETE FROM tenants WHERE id = '{SAMPLE_TENANT}'"))
-        .await
-        .expect("make room");
+    let (source, target) = seeded_source_and_a_target_without_the_sample_tenant(dir.path()).await;
     let run = copy(dir.path(), source.url(), target.url(), &["--tenant", SAMPLE_TENANT]);
     assert_eq!(run.code, 0, "{}", run.output());
     // Written in the source after the copy: the target's copy is no longer the whole tenant.
