@@ -3,6 +3,7 @@
 
 mod check;
 mod copy;
+mod distribution;
 mod inspect;
 mod serve;
 mod tenants;
@@ -36,6 +37,7 @@ use migration::cli::{Destructive, MigrateCommand};
   chatdb restore before-upgrade.dump
   chatdb seed --preset medium            ~100,000 messages of realistic fake data
   chatdb tenants                         every tenant with its plan and row counts
+  chatdb scale check                     what blocks distributing by tenant (Citus)
   chatdb copy --from sqlite://data/chatdb-development.sqlite3 --to postgres://app@db/chatdb
   chatdb copy --from postgres://app@db/chatdb --to sqlite://debug.sqlite3 --tenant ID
   chatdb export tenant-export/ --tenant ID  then, elsewhere: chatdb import tenant-export/
@@ -118,6 +120,11 @@ enum Command {
         --replace), every file checked against the manifest, one transaction, the database \
         read back and compared before it commits.")]
     Import(copy::ImportArgs),
+    /// Whether the schema can be distributed by tenant (Citus), and what blocks it.
+    Scale {
+        #[command(subcommand)]
+        command: ScaleCommand,
+    },
     /// Fill the database with realistic, deterministic fake data (as the `seed` binary does).
     #[command(long_about = "Fill the database with realistic, deterministic fake data.\n\n\
         The same seed and sizes always give the same rows; the same seeding twice does \
@@ -162,6 +169,30 @@ enum DbCommand {
 }
 
 #[derive(Subcommand)]
+enum ScaleCommand {
+    /// Read the catalog: each table's role on a Citus cluster and every blocker, with the fix.
+    #[command(long_about = "Read the live PostgreSQL catalog and say how the schema would be \
+        distributed by tenant_id with Citus: each table distributed (it has tenant_id), a \
+        reference table (no tenant_id; the application maps it or distributed tables refer \
+        to it) or local (the tools' bookkeeping); and every blocker with its fix. Rules \
+        (Citus's documented requirements):\n\
+        SC01 every PK, UNIQUE, EXCLUDE and unique index of a distributed table includes \
+        tenant_id (reference_ddl)\n\
+        SC02 a foreign key between distributed tables goes through tenant_id (reference_ddl)\n\
+        SC03 no foreign key from a reference or local table to a distributed one (reference_ddl)\n\
+        SC04 no SET NULL / SET DEFAULT that changes tenant_id (reference_ddl)\n\
+        SC05 tenant_id is NOT NULL (migration_mt_schema)\n\
+        SC06 warning: sequence-backed columns (reference_workarounds)\n\
+        SC07 warning: a trigger that queries another distributed table (reference_workarounds)\n\
+        SC08 warning: a function that queries distributed tables: a distributed function (api_udf)\n\
+        SC09 warning: row-level security on shards (reference_workarounds)\n\
+        A table a distributed one refers to is proposed as a reference table (Citus allows \
+        no foreign key from a distributed table to a local one).\n\
+        Exit 1 when something blocks. Needs no Citus: nothing is changed.")]
+    Check,
+}
+
+#[derive(Subcommand)]
 enum HealthCommand {
     /// Serve GET /health/db: 200 when the database answers, 503 within 5 s when it does not.
     Serve {
@@ -187,6 +218,15 @@ pub(crate) enum Failure {
     /// A copy failed or was refused.
     #[error(transparent)]
     Transfer(#[from] transfer::TransferError),
+    /// The distribution check could not read the catalog.
+    #[error(transparent)]
+    Scale(scale::ScaleError),
+    /// The schema cannot be distributed as it stands.
+    #[error("scale check: {blockers} blocker(s), listed above; SCALING.md has the plan")]
+    Blocked {
+        /// Findings that block it.
+        blockers: usize,
+    },
     /// Anything else (printed with its context chain).
     #[error("{0:#}")]
     Other(#[from] anyhow::Error),
@@ -199,12 +239,14 @@ impl process_io::Failure for Failure {
             Self::Migrate(e) => e.exit_code(),
             Self::Seed(e) => e.exit_code(),
             Self::Transfer(e) => e.exit_code(),
-            Self::Config(_) | Self::Other(_) => 1,
+            Self::Scale(scale::ScaleError::NotPostgres) => 2,
+            Self::Config(_) | Self::Other(_) | Self::Scale(_) | Self::Blocked { .. } => 1,
         }
     }
 
     fn reported(&self) -> bool {
-        matches!(self, Self::Migrate(e) if process_io::Failure::reported(e))
+        matches!(self, Self::Blocked { .. })
+            || matches!(self, Self::Migrate(e) if process_io::Failure::reported(e))
     }
 }
 
@@ -242,6 +284,9 @@ async fn run(cli: Cli, env: Result<db_config::Env, ConfigError>) -> Result<(), F
         Command::Import(args) => copy::import(&args, &config, cli.json).await,
         Command::Seed(args) => Ok(seed::cli::run(&args, &config, cli.json).await?),
         Command::Tenants => tenants::run(&config, cli.json).await,
+        Command::Scale { command: ScaleCommand::Check } => {
+            distribution::check(&config, cli.json).await
+        }
         Command::Db { command } => database(command, &config, cli.json).await,
         Command::Migrate { command } => migrate(command, &config, cli.json).await,
         Command::Backup { out } => migrate(MigrateCommand::Backup { out }, &config, cli.json).await,

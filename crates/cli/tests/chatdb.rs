@@ -253,3 +253,25 @@ async fn tenants_lists_every_tenant_with_its_rows_and_seed_points_at_it() {
     let report: serde_json::Value = serde_json::from_str(&again.stdout).expect("JSON");
     assert!(report["already_seeded"]["sizes"].is_object(), "no JSON inside JSON strings: {report}");
 }
+
+#[tokio::test]
+async fn scale_check_names_what_blocks_distribution_and_fails_until_it_is_fixed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = TestDb::migrated(Backend::Postgres).await.expect("database");
+    let env = [("DATABASE_URL", db.url())];
+    let run = chatdb(dir.path(), &env, &["scale", "check"]);
+    assert_eq!(run.code, 1, "{}", run.output());
+    assert!(run.stdout.contains("tenants                  reference"), "{}", run.stdout);
+    assert!(run.stdout.contains("blocker[SC01] messages: messages_pkey"), "{}", run.stdout);
+    assert!(run.stderr.contains("blocker(s)"), "{}", run.stderr);
+
+    let json = chatdb(dir.path(), &env, &["--json", "scale", "check"]);
+    let plan: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(plan["distribution_column"], "tenant_id");
+    assert!(plan["findings"].as_array().is_some_and(|f| !f.is_empty()));
+
+    let sqlite = TestDb::migrated(Backend::Sqlite).await.expect("database");
+    let run = chatdb(dir.path(), &[("DATABASE_URL", sqlite.url())], &["scale", "check"]);
+    assert_eq!(run.code, 2, "{}", run.output());
+    assert!(run.stderr.contains("PostgreSQL"), "{}", run.stderr);
+}
