@@ -203,6 +203,9 @@ fn print(report: &CopyReport) {
         println!("The target was backed up first to {backup}");
     }
     if report.moved {
-        println!("Deleted {scope} from {} (moved)", report.source);
+        println!(
+            "Deleted {scope} from {} (moved; its rows were locked there for {:.2} s)",
+            report.source, report.source_locked_seconds
+        );
     }
 }

@@ -58,7 +58,8 @@ pub async fn copy(
             drop((src, dst));
             report.already_copied = true;
             report.tables = copied;
-            remove_from_source(&source, &tables, scope, &report.tables).await?;
+            report.source_locked_seconds =
+                remove_from_source(&source, &tables, scope, &report.tables).await?;
             report.moved = true;
             report.seconds = started.elapsed().as_secs_f64();
             return Ok(report);
@@ -71,8 +72,10 @@ pub async fn copy(
     report.seconds = started.elapsed().as_secs_f64();
     report.rows_per_second = report.rows as f64 / report.seconds.max(1e-9);
     if options.move_tenants {
-        remove_from_source(&source, &tables, scope, &report.tables).await?;
+        report.source_locked_seconds =
+            remove_from_source(&source, &tables, scope, &report.tables).await?;
         report.moved = true;
+        report.seconds = started.elapsed().as_secs_f64();
     }
     Ok(report)
 }

@@ -11,15 +11,17 @@ use crate::tables::{self, TableSpec};
 
 /// `--move`: deletes the tenants from the source in a transaction of its own, after
 /// checking (under a lock on the tenants' rows) that the source still holds exactly what
-/// was copied — a write since would otherwise be lost.
+/// was copied — a write since would otherwise be lost. Returns how long the rows were
+/// locked, in seconds.
 pub(crate) async fn remove_from_source(
     source: &Side,
     tables: &[TableSpec],
     scope: Option<&[Uuid]>,
     copied: &[TableReport],
-) -> Result<(), TransferError> {
+) -> Result<f64, TransferError> {
     let mut src = source.conn().await?;
     src.begin(true).await?;
+    let locked = std::time::Instant::now();
     let result = async {
         let tenants_table = tenants_table(tables)?;
         if src.is_postgres() {
@@ -41,7 +43,10 @@ pub(crate) async fn remove_from_source(
     }
     .await;
     match result {
-        Ok(()) => src.end(true).await,
+        Ok(()) => {
+            src.end(true).await?;
+            Ok(locked.elapsed().as_secs_f64())
+        }
         Err(e) => {
             let _ = src.end(false).await;
             Err(e)

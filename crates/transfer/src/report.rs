@@ -59,6 +59,9 @@ pub struct CopyReport {
     pub already_copied: bool,
     /// Whether the tenants were deleted from the source.
     pub moved: bool,
+    /// `--move`: seconds the moved tenants' rows were locked in the source (from the lock
+    /// on their tenant rows, through the check and the delete, to the commit).
+    pub source_locked_seconds: f64,
     /// Every table, verified.
     pub tables: Vec<TableReport>,
     /// Rows copied in all.
@@ -80,6 +83,7 @@ impl CopyReport {
             bare_load: false,
             already_copied: false,
             moved: false,
+            source_locked_seconds: 0.0,
             tables: Vec::new(),
             rows: 0,
             seconds: 0.0,
