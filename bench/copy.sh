@@ -22,16 +22,6 @@ cargo build --release -q -p cli -p migration -p seed
 chatdb=target/release/chatdb
 export APP_ENV=development ADMIN_PASSWORD=bench-admin-password
 
-# A migrated database $1 with every table emptied (the migrations' own rows too).
-empty_db() {
-    fresh_db "$1"
-    DATABASE_URL=$(db_url "$1") target/release/migration up >/dev/null 2>&1
-    psql -X -q -v ON_ERROR_STOP=1 "$(db_url "$1")" -c "DO \$\$ DECLARE t text; BEGIN
-      SELECT string_agg(quote_ident(tablename), ', ') INTO t FROM pg_tables
-       WHERE schemaname = current_schema() AND tablename <> 'seaql_migrations';
-      EXECUTE 'TRUNCATE ' || t; END \$\$"
-    settle
-}
 
 rows_in() {
     psql -X -At "$(db_url "$1")" -c "SELECT $(for t in $tables; do printf '(SELECT count(*) FROM %s) + ' "$t"; done) 0"

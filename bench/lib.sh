@@ -53,3 +53,15 @@ settle() {
         sleep 0.5
     done
 }
+
+# A freshly migrated database $1 (release binaries built) with every table emptied, the
+# migrations' own rows too; the history stays.
+empty_db() {
+    fresh_db "$1"
+    DATABASE_URL=$(db_url "$1") target/release/migration up >/dev/null 2>&1
+    psql -X -q -v ON_ERROR_STOP=1 "$(db_url "$1")" -c "DO \$\$ DECLARE t text; BEGIN
+      SELECT string_agg(quote_ident(tablename), ', ') INTO t FROM pg_tables
+       WHERE schemaname = current_schema() AND tablename <> 'seaql_migrations';
+      EXECUTE 'TRUNCATE ' || t; END \$\$"
+    settle
+}

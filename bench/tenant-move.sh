@@ -22,13 +22,6 @@ migrated() {
     fresh_db "$1"
     DATABASE_URL=$(db_url "$1") target/release/migration up >/dev/null 2>&1
 }
-empty() {
-    migrated "$1"
-    psql -X -q -v ON_ERROR_STOP=1 "$(db_url "$1")" -c "DO \$\$ DECLARE t text; BEGIN
-      SELECT string_agg(quote_ident(tablename), ', ') INTO t FROM pg_tables
-       WHERE schemaname = current_schema() AND tablename NOT IN ('seaql_migrations', 'chatdb_metadata');
-      EXECUTE 'TRUNCATE ' || t; END \$\$"
-}
 field() { python3 -c "import json, sys; print(json.load(sys.stdin)$1)"; }
 
 migrated bench_move_a
@@ -53,8 +46,7 @@ for run in $(seq 1 "$RUNS"); do
     echo "$rate $locked" >> "$work/move"
     tmp=$from; from=$to; to=$tmp
 
-    empty bench_move_whole
-    settle
+    empty_db bench_move_whole
     # The whole database: the side that holds every other tenant.
     report=$($chatdb --json copy --from "$a" --to "$(db_url bench_move_whole)")
     rows=$(field "['rows']" <<<"$report"); rate=$(field "['rows_per_second']" <<<"$report")
