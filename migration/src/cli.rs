@@ -220,14 +220,6 @@ impl Span {
     }
 }
 
-/// `--max-rows` of `lint`.
-fn command_max_rows(command: &MigrateCommand) -> u64 {
-    match command {
-        MigrateCommand::Lint { max_rows, .. } => *max_rows,
-        _ => crate::lint::DEFAULT_MAX_ROWS,
-    }
-}
-
 /// Permission to destroy data where it is real, and the backup taken before.
 #[derive(Clone, Debug, Args)]
 pub struct Destructive {
@@ -304,17 +296,14 @@ pub async fn run(
     let config = &config.for_migrations();
     tracing::info!("Database: {} ({})", config.target.describe(), target_source(config));
     let lint_scope = match &command {
-        MigrateCommand::Lint { migration: Some(name), .. } => {
-            Some((crate::lint::Scope::Migration(name.clone()), command_max_rows(&command)))
-        }
-        MigrateCommand::Lint { all: true, .. } => {
-            Some((crate::lint::Scope::All, command_max_rows(&command)))
-        }
-        MigrateCommand::Lint { sql: Some(sql), .. } => {
-            Some((crate::lint::Scope::Sql(sql.clone()), command_max_rows(&command)))
-        }
-        MigrateCommand::Lint { .. } => {
-            Some((crate::lint::Scope::Pending, command_max_rows(&command)))
+        MigrateCommand::Lint { migration, all, sql, max_rows } => {
+            let scope = match (migration, sql) {
+                (Some(name), _) => crate::lint::Scope::Migration(name.clone()),
+                (None, Some(sql)) => crate::lint::Scope::Sql(sql.clone()),
+                (None, None) if *all => crate::lint::Scope::All,
+                (None, None) => crate::lint::Scope::Pending,
+            };
+            Some((scope, *max_rows))
         }
         MigrateCommand::Up { span, .. } if span.lint => {
             let scope = match &span.to {

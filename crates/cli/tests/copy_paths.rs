@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use common::chatdb;
@@ -13,18 +12,6 @@ use common::copying::*;
 use sea_orm::{ConnectionTrait, Database, TransactionTrait};
 use testkit::binary;
 use testkit::{Backend, TestDb};
-
-type Content = BTreeMap<&'static str, Vec<String>>;
-
-/// The rows of `content` that belong to `tenant` (or, with `mine` false, to the others).
-fn of_tenant(content: &Content, tenant: &str, mine: bool) -> Content {
-    content
-        .iter()
-        .map(|(table, rows)| {
-            (*table, rows.iter().filter(|row| row.contains(tenant) == mine).cloned().collect())
-        })
-        .collect()
-}
 
 #[tokio::test]
 async fn sqlite_copies_to_sqlite_and_postgres_to_postgres_while_the_application_writes() {

@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-
 use std::time::Duration;
 
 use common::chatdb;
@@ -99,15 +97,7 @@ async fn a_tenant_exported_to_files_is_imported_elsewhere_and_a_changed_file_is_
     )
     .await
     .expect("automation and webhook");
-    let of_tenant = |all: &BTreeMap<&'static str, Vec<String>>, mine: bool| {
-        all.iter()
-            .map(|(table, rows)| {
-                let rows: Vec<String> =
-                    rows.iter().filter(|row| row.contains(&tenant) == mine).cloned().collect();
-                (*table, rows)
-            })
-            .collect::<BTreeMap<_, _>>()
-    };
+    let of_tenant = |all: &Content, mine: bool| common::copying::of_tenant(all, &tenant, mine);
     let exported = of_tenant(&content(source.conn()).await, true);
     assert!(exported.values().all(|rows| !rows.is_empty()), "rows in every table: {exported:?}");
     let export_dir = dir.path().join("tenant-export");

@@ -378,7 +378,7 @@ mod tests {
     /// the server's text.
     #[tokio::test]
     async fn numerics_round_trip_through_a_real_server() {
-        use sea_orm::sqlx::{self, Connection, Row};
+        use sea_orm::sqlx::{self, Connection};
         let db = testkit::TestDb::empty(testkit::Backend::Postgres).await.unwrap();
         let mut conn = sqlx::PgConnection::connect(db.url()).await.unwrap();
         sqlx::raw_sql("CREATE TABLE n (i int4 PRIMARY KEY, v numeric, t text)")
@@ -397,24 +397,14 @@ mod tests {
         copy.send(stream.as_slice()).await.unwrap();
         copy.finish().await.unwrap();
 
-        let wrong: Vec<String> = sqlx::query(
+        let wrong = texts(
+            &mut conn,
             "SELECT t || ' sent, server read ' || v::text FROM n WHERE v::text <> t::numeric::text ORDER BY i",
         )
-        .fetch_all(&mut conn)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+        .await;
         assert!(wrong.is_empty(), "encoded wrongly: {wrong:?}");
 
-        let expected: Vec<String> = sqlx::query("SELECT t::numeric::text FROM n ORDER BY i")
-            .fetch_all(&mut conn)
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
+        let expected = texts(&mut conn, "SELECT t::numeric::text FROM n ORDER BY i").await;
         let decoded: Vec<String> =
             copy_out(&mut conn, "SELECT t::numeric FROM n ORDER BY i", |field| {
                 decode_numeric(field).unwrap().to_string()
@@ -430,6 +420,13 @@ mod tests {
         )
         .await;
         assert_eq!(refused, [true], "a 38-digit numeric must be refused");
+    }
+
+    /// The first column of `sql`'s rows, as text.
+    async fn texts(conn: &mut sea_orm::sqlx::PgConnection, sql: &'static str) -> Vec<String> {
+        use sea_orm::sqlx::{self, Row};
+        let rows = sqlx::query(sql).fetch_all(conn).await.unwrap();
+        rows.iter().map(|r| r.get(0)).collect()
     }
 
     /// The first column of `query`'s rows, in PostgreSQL's binary COPY form, through `decode`.

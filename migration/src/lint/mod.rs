@@ -12,9 +12,7 @@ mod rules;
 mod tables;
 
 use db_config::{DatabaseConfig, Target};
-use sea_orm_migration::sea_orm::{
-    ConnectionTrait, DatabaseConnection, DbBackend, TransactionTrait,
-};
+use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use serde::Serialize;
 
 use rules::Context;
@@ -203,7 +201,6 @@ async fn statements(
 }
 
 async fn close(config: &DatabaseConfig, db: DatabaseConnection) -> Result<(), MigrateError> {
-    debug_assert_eq!(db.get_database_backend(), DbBackend::Postgres);
     db.close().await.map_err(|e| MigrateError::Database {
         doing: "closing the connection",
         message: config.describe_error(&e),

@@ -17,6 +17,19 @@ use super::chatdb;
 
 pub const SAMPLE_TENANT: &str = "0193a000-0001-7000-8000-000000000001";
 
+/// What [`content`] reads: each table's rows, sorted.
+pub type Content = BTreeMap<&'static str, Vec<String>>;
+
+/// The rows of `content` that belong to `tenant` (or, with `mine` false, to the others).
+pub fn of_tenant(content: &Content, tenant: &str, mine: bool) -> Content {
+    content
+        .iter()
+        .map(|(table, rows)| {
+            (*table, rows.iter().filter(|row| row.contains(tenant) == mine).cloned().collect())
+        })
+        .collect()
+}
+
 /// Every row of every table, as the entities read them (every field, secrets included, in
 /// their `Debug` form), sorted: what "the same content" means to the application.
 pub async fn content(db: &DatabaseConnection) -> BTreeMap<&'static str, Vec<String>> {
