@@ -10,8 +10,11 @@
 //! * **safe**: it refuses a database that is not migrated to head, production always, and
 //!   staging unless asked; a failure rolls everything back;
 //! * **fast**: PostgreSQL gets `COPY … FROM STDIN`, SQLite multi-row INSERTs, in one
-//!   transaction, with rows generated while the previous batch is written.
+//!   transaction, with rows generated while the previous batch is written; into tables
+//!   that hold few rows, keys and indexes are set aside and built once afterwards, as
+//!   `chatdb copy` and `pg_restore` load ([`LoadPath`]).
 
+mod bulk;
 pub mod cli;
 mod error;
 mod field;
@@ -31,10 +34,12 @@ use std::time::Instant;
 use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
 use db_config::{AppEnv, DatabaseConfig};
 use migration::history::{History, State};
+use process_io::progress::Progress;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, TransactionTrait};
 use uuid::Uuid;
 
+pub use bulk::LoadPath;
 pub use error::SeedError;
 pub use report::{Summary, TableReport};
 pub use reset::{ResetSummary, reset};
@@ -140,7 +145,9 @@ pub async fn seed(config: &DatabaseConfig, options: &SeedOptions) -> Result<Outc
         _ => seed_sqlite(&db, &plan, options, &fingerprint, started).await?,
     };
     match reports {
-        Some(reports) => Ok(Outcome::Seeded(Summary::new(reports, started.elapsed()))),
+        Some((reports, path)) => {
+            Ok(Outcome::Seeded(Summary::new(reports, path, started.elapsed())))
+        }
         // Another seeding of the same data finished while this one waited for the lock.
         None => {
             let txn = config.begin(&db).await?;
@@ -252,18 +259,20 @@ fn seeded_tenants(plan: &Plan) -> Vec<Uuid> {
     plan.tenants.iter().map(|t| t.id).collect()
 }
 
-/// Writes every table of `plan` in order with `write`, a progress bar and a report each.
+/// What a seeding wrote, and which way; `None` when another seeding did it meanwhile.
+type Loaded = Option<(Vec<TableReport>, LoadPath)>;
+
+/// Writes every table of `tables` in order with `write`, a progress bar and a report each.
 async fn load_tables(
-    plan: &Arc<Plan>,
-    options: &SeedOptions,
+    tables: &[tables::TableSpec],
+    progress: &Progress,
     mut write: impl AsyncFnMut(&tables::TableSpec, &indicatif::ProgressBar) -> Result<u64, SeedError>,
 ) -> Result<Vec<TableReport>, SeedError> {
-    let progress = process_io::progress::Progress::new(options.progress);
     let mut reports = Vec::new();
-    for spec in tables::tables(plan) {
+    for spec in tables {
         let bar = progress.table(spec.name, spec.rows);
         let table_started = Instant::now();
-        let rows = write(&spec, &bar).await?;
+        let rows = write(spec, &bar).await?;
         let report =
             TableReport { table: spec.name, rows, seconds: table_started.elapsed().as_secs_f64() };
         progress.done(&bar, report.table, report.rows, report.seconds);
@@ -272,6 +281,23 @@ async fn load_tables(
     Ok(reports)
 }
 
+/// Says which way the rows go, on the progress lines.
+fn announce(progress: &Progress, choice: &bulk::Choice) {
+    progress.note(&match choice.path {
+        LoadPath::Bulk => format!(
+            "Loading in bulk: keys, indexes and foreign keys set aside ({} rows there before)",
+            choice.existing
+        ),
+        LoadPath::Indexed => format!(
+            "Loading through the indexes: the tables already hold {} rows or more",
+            choice.existing
+        ),
+    });
+}
+
+/// Says that the rows are in and what was set aside is being built back.
+const BUILDING: &str = "Building keys, indexes and foreign keys";
+
 async fn seed_postgres(
     config: &DatabaseConfig,
     db: &DatabaseConnection,
@@ -279,7 +305,7 @@ async fn seed_postgres(
     options: &SeedOptions,
     fingerprint: &str,
     started: Instant,
-) -> Result<Option<Vec<TableReport>>, SeedError> {
+) -> Result<Loaded, SeedError> {
     let pool = db.get_postgres_connection_pool();
     let mut tx = pool.begin().await?;
     // This transaction is sqlx's own, for COPY: the pooler's rule by hand.
@@ -287,10 +313,20 @@ async fn seed_postgres(
     if !claim_postgres(&mut tx, fingerprint).await? {
         return Ok(None);
     }
-    let reports = load_tables(plan, options, async |spec, bar| {
-        load::copy_table(&mut tx, spec, plan, bar).await
+    // A seeding is one long transaction; the application's statement timeout is not for it.
+    sea_orm::sqlx::raw_sql("SET LOCAL statement_timeout = 0").execute(&mut *tx).await?;
+    let tables = tables::tables(plan);
+    let (choice, restore) = bulk::prepare_postgres(&mut tx, &tables).await?;
+    let progress = Progress::new(options.progress);
+    announce(&progress, &choice);
+    let reports = load_tables(&tables, &progress, async |spec, bar| {
+        load::copy_table(&mut tx, spec, plan, bar, choice.freezes(spec.name)).await
     })
     .await?;
+    if !restore.is_empty() {
+        progress.note(BUILDING);
+        bulk::restore_postgres(&mut tx, &restore).await?;
+    }
     let recount = format!("{} WHERE tenant_id = ANY($1)", migration::RECOUNT_TAG_USAGE);
     sea_orm::sqlx::query(sea_orm::sqlx::AssertSqlSafe(recount))
         .bind(seeded_tenants(plan))
@@ -300,7 +336,7 @@ async fn seed_postgres(
         .await?;
     config.clear_prepared_statements(&mut tx).await?;
     tx.commit().await?;
-    Ok(Some(reports))
+    Ok(Some((reports, choice.path)))
 }
 
 /// [`claim`] on the sqlx connection that COPY needs: the lock (announced when another
@@ -351,7 +387,7 @@ async fn seed_sqlite(
     options: &SeedOptions,
     fingerprint: &str,
     started: Instant,
-) -> Result<Option<Vec<TableReport>>, SeedError> {
+) -> Result<Loaded, SeedError> {
     // IMMEDIATE: the write lock first, so that a second seeding waits (or is told) instead
     // of failing half-way.
     let options_immediate = sea_orm::TransactionOptions {
@@ -372,10 +408,18 @@ async fn seed_sqlite(
     // seedings; both last only as long as this connection.
     txn.execute_unprepared("PRAGMA cache_size = -65536").await?;
     txn.execute_unprepared("PRAGMA temp_store = MEMORY").await?;
-    let reports = load_tables(plan, options, async |spec, bar| {
+    let tables = tables::tables(plan);
+    let (choice, restore) = bulk::prepare_sqlite(&txn, &tables).await?;
+    let progress = Progress::new(options.progress);
+    announce(&progress, &choice);
+    let reports = load_tables(&tables, &progress, async |spec, bar| {
         load::insert_table(&txn, spec, plan, bar).await
     })
     .await?;
+    if !restore.is_empty() {
+        progress.note(BUILDING);
+        bulk::execute_all_sqlite(&txn, &restore).await?;
+    }
     let tenants = seeded_tenants(plan);
     let placeholders = vec!["?"; tenants.len()].join(", ");
     let recount = format!("{} WHERE tenant_id IN ({placeholders})", migration::RECOUNT_TAG_USAGE);
@@ -391,5 +435,5 @@ async fn seed_sqlite(
     )))
     .await?;
     txn.commit().await?;
-    Ok(Some(reports))
+    Ok(Some((reports, choice.path)))
 }

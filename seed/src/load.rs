@@ -21,12 +21,14 @@ const IN_FLIGHT: usize = 4;
 /// SQLite binds at most 32,766 parameters per statement.
 const SQLITE_MAX_PARAMS: usize = 32_000;
 
-/// Streams `spec`'s rows into PostgreSQL with COPY; returns the row count.
+/// Streams `spec`'s rows into PostgreSQL with COPY (`freeze`: written frozen, the table
+/// having been emptied in this transaction); returns the row count.
 pub(crate) async fn copy_table(
     conn: &mut PgConnection,
     spec: &TableSpec,
     plan: &Arc<Plan>,
     progress: &ProgressBar,
+    freeze: bool,
 ) -> Result<u64, SeedError> {
     let (sender, mut receiver) = mpsc::channel::<(Vec<u8>, u64)>(IN_FLIGHT);
     let generate = spec.generate;
@@ -48,7 +50,8 @@ pub(crate) async fn copy_table(
         }
         let _ = sender.blocking_send((chunk, rows));
     });
-    let statement = format!("COPY {} ({}) FROM STDIN", spec.name, spec.columns.join(", "));
+    let options = if freeze { " (FREEZE)" } else { "" };
+    let statement = format!("COPY {} ({}) FROM STDIN{options}", spec.name, spec.columns.join(", "));
     let mut copy = conn.copy_in_raw(&statement).await?;
     while let Some((chunk, rows)) = receiver.recv().await {
         if let Err(err) = copy.send(chunk).await {

@@ -5,6 +5,8 @@ use std::time::Duration;
 use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
 use serde::Serialize;
 
+use crate::LoadPath;
+
 /// Rows written to one table.
 #[derive(Clone, Debug, Serialize)]
 pub struct TableReport {
@@ -27,13 +29,16 @@ pub struct Summary {
     pub seconds: f64,
     /// Rows per second overall.
     pub rows_per_second: f64,
+    /// Which way the rows were written.
+    pub load_path: LoadPath,
 }
 
 impl Summary {
-    pub(crate) fn new(tables: Vec<TableReport>, elapsed: Duration) -> Self {
+    pub(crate) fn new(tables: Vec<TableReport>, load_path: LoadPath, elapsed: Duration) -> Self {
         let total_rows = tables.iter().map(|t| t.rows).sum();
         let seconds = elapsed.as_secs_f64();
-        Self { tables, total_rows, seconds, rows_per_second: total_rows as f64 / seconds.max(1e-9) }
+        let rows_per_second = total_rows as f64 / seconds.max(1e-9);
+        Self { tables, total_rows, seconds, rows_per_second, load_path }
     }
 
     /// The summary as a table for people.
@@ -55,6 +60,12 @@ impl Summary {
             right(format!("{:.2}", self.seconds)),
             right(format!("{:.0}", self.rows_per_second)),
         ]);
-        table.to_string()
+        let path = match self.load_path {
+            LoadPath::Bulk => {
+                "loaded in bulk (keys, indexes and foreign keys built after the rows)"
+            }
+            LoadPath::Indexed => "loaded through the indexes (the tables already held data)",
+        };
+        format!("{table}\n{path}")
     }
 }

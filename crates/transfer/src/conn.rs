@@ -7,6 +7,7 @@ use sea_orm::sqlx::Postgres;
 use sea_orm::sqlx::pool::PoolConnection;
 use tokio::sync::mpsc;
 
+use crate::bulk::{self, SetAside};
 use crate::error::database_error;
 use crate::stream::{Feed, Sink};
 use crate::tables::TableSpec;
@@ -222,7 +223,7 @@ impl Conn {
         let failed = self.failed(doing);
         match &mut self.driver {
             Driver::Postgres { conn, .. } => {
-                postgres::execute_all(conn, statements).await.map_err(failed)
+                bulk::postgres::execute_all(conn, statements).await.map_err(failed)
             }
             Driver::Sqlite(file) => file.execute_all(doing, statements).await,
         }
@@ -236,22 +237,19 @@ impl Conn {
         }
     }
 
-    /// Sets aside what slows loading down and returns the statements that put it back: on
-    /// PostgreSQL, when `bare` (the tables were emptied), every key, index and foreign key
-    /// of `tables`, and the triggers that fire on insert; on SQLite the triggers that write
-    /// when a row is inserted (those that only check, such as the tenancy guards, stay on)
-    /// and, when `bare`, the indexes a CREATE INDEX can build again.
+    /// Sets aside in `tables` what slows loading down ([`bulk`]) and returns the statements
+    /// that put it back.
     pub(crate) async fn set_aside(
         &mut self,
         tables: &[&str],
-        bare: bool,
+        what: SetAside,
     ) -> Result<Vec<String>, TransferError> {
         let failed = self.failed("setting indexes and triggers aside for the load");
         match &mut self.driver {
             Driver::Postgres { conn, .. } => {
-                postgres::set_aside(conn, tables, bare).await.map_err(&failed)
+                bulk::postgres::set_aside(conn, tables, what).await.map_err(&failed)
             }
-            Driver::Sqlite(file) => file.set_aside(tables, bare).await,
+            Driver::Sqlite(file) => file.set_aside(tables, what).await,
         }
     }
 

@@ -10,6 +10,7 @@ use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use crate::TransferError;
+use crate::bulk::SetAside;
 use crate::conn::Conn;
 use crate::origin::{Origin, read_all};
 use crate::report::{CopyOptions, CopyReport};
@@ -38,7 +39,10 @@ pub(crate) async fn load_and_verify(
     }
     let bare = scope.is_none();
     report.bare_load = bare;
-    let restore = match dst.set_aside(&names, bare).await {
+    // Copied rows come with their computed values: triggers that would compute them again
+    // are set aside too.
+    let what = SetAside { keys_and_indexes: bare, insert_triggers: true };
+    let restore = match dst.set_aside(&names, what).await {
         Ok(restore) => restore,
         Err(e) => return (Some(source), Err(e)),
     };

@@ -14,6 +14,7 @@ use rusqlite::{Connection, OpenFlags, params_from_iter};
 use tokio::sync::mpsc;
 
 use crate::TransferError;
+use crate::bulk::{self, SetAside};
 use crate::stream::{Batch, BlockingBatches, Feed, IN_FLIGHT, Sink};
 use crate::tables::TableSpec;
 use crate::value::{Digest, Value, row_hash};
@@ -265,51 +266,25 @@ impl Sqlite {
     pub(crate) async fn set_aside(
         &self,
         tables: &[&str],
-        bare: bool,
+        what: SetAside,
     ) -> Result<Vec<String>, TransferError> {
-        let mut objects = Vec::new();
-        for (kind, wanted) in [("trigger", true), ("index", bare)] {
-            if wanted {
-                let found = self.objects(kind, tables).await?;
-                objects.extend(
-                    found
-                        .into_iter()
-                        .filter(|(_, sql)| kind != "trigger" || writes_on_insert(sql))
-                        .map(|(name, sql)| (kind, name, sql)),
-                );
-            }
-        }
-        let drop: Vec<String> = objects
-            .iter()
-            .map(|(kind, name, _)| format!("DROP {} {name}", kind.to_uppercase()))
-            .collect();
+        let objects = self
+            .blocking("reading the indexes and triggers", |conn| {
+                let mut statement = conn.prepare(bulk::sqlite::OBJECTS)?;
+                let rows = statement.query_map([], |row| {
+                    Ok(bulk::sqlite::Object {
+                        kind: row.get(0)?,
+                        name: row.get(1)?,
+                        table: row.get(2)?,
+                        sql: row.get(3)?,
+                    })
+                })?;
+                Ok(rows.collect::<Result<Vec<_>, _>>()?)
+            })
+            .await?;
+        let (drop, restore) = bulk::sqlite::plan(objects, tables, what);
         self.execute_all("setting indexes and triggers aside for the load", &drop).await?;
-        Ok(objects.into_iter().map(|(_, _, sql)| sql).collect())
-    }
-
-    async fn objects(
-        &self,
-        kind: &'static str,
-        tables: &[&str],
-    ) -> Result<Vec<(String, String)>, TransferError> {
-        let tables: Vec<String> = tables.iter().map(|t| (*t).to_owned()).collect();
-        self.blocking(&format!("reading the {kind}es"), move |conn| {
-            let sql = "SELECT name, tbl_name, sql FROM sqlite_master \
-                       WHERE type = ?1 AND sql IS NOT NULL ORDER BY name";
-            let mut statement = conn.prepare(sql)?;
-            let rows = statement.query_map([kind], |row| {
-                Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get(2)?))
-            })?;
-            let mut found = Vec::new();
-            for row in rows {
-                let (name, table, sql) = row?;
-                if tables.contains(&table) {
-                    found.push((name, sql));
-                }
-            }
-            Ok(found)
-        })
-        .await
+        Ok(restore)
     }
 
     /// Runs each statement in turn.
@@ -407,35 +382,7 @@ fn driver_error(database: &str, doing: &str, e: &dyn std::fmt::Display) -> Trans
     }
 }
 
-/// Whether the trigger `sql` defines fires on INSERT and writes (it would recompute copied
-/// values, as the priority score's does); triggers that only check (`RAISE`) do not.
-fn writes_on_insert(sql: &str) -> bool {
-    let sql = sql.to_ascii_uppercase();
-    let Some((head, body)) = sql.split_once("BEGIN") else { return true };
-    let fires_on_insert = head.split_whitespace().any(|word| word == "INSERT");
-    let writes = ["UPDATE ", "INSERT ", "DELETE ", "REPLACE "].iter().any(|w| body.contains(w));
-    fires_on_insert && writes
-}
-
 /// A UUID as an SQLite literal (a blob).
 pub(crate) fn uuid_literal(id: &uuid::Uuid) -> String {
     format!("X'{}'", id.simple())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::writes_on_insert;
-
-    #[test]
-    fn only_triggers_that_write_on_insert_are_set_aside() {
-        let score = "CREATE TRIGGER s AFTER INSERT ON conversations FOR EACH ROW BEGIN \
-                     UPDATE conversations SET priority_score = 1 WHERE id = NEW.id; END";
-        let guard = "CREATE TRIGGER g BEFORE INSERT ON conversations FOR EACH ROW \
-                     WHEN NEW.assigned_agent_id IS NOT NULL BEGIN SELECT RAISE(ABORT, 'x'); END";
-        let touch = "CREATE TRIGGER t AFTER UPDATE ON users FOR EACH ROW BEGIN \
-                     UPDATE users SET updated_at = 'now' WHERE id = NEW.id; END";
-        assert!(writes_on_insert(score));
-        assert!(!writes_on_insert(guard));
-        assert!(!writes_on_insert(touch));
-    }
 }

@@ -1,0 +1,152 @@
+//! Which way a seeding writes its rows. Into tables that hold few rows it loads as
+//! `chatdb copy` does ([`transfer::bulk`]): keys, indexes and foreign keys set aside in the
+//! seeding's transaction and built once after the rows; the triggers stay on, so every
+//! value they compute is what the indexed path gets. Into tables that already hold much,
+//! it writes through the indexes.
+
+use sea_orm::sqlx::{self, PgConnection};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement};
+use serde::Serialize;
+use transfer::bulk::{self, SetAside};
+
+use crate::SeedError;
+use crate::tables::TableSpec;
+
+/// How the rows were written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LoadPath {
+    /// Keys, indexes and foreign keys set aside, built back after the rows.
+    Bulk,
+    /// Through every index and key, row by row.
+    Indexed,
+}
+
+/// The seeder sets aside keys and indexes only: the triggers compute its rows' values.
+const SEEDER_SETS_ASIDE: SetAside = SetAside { keys_and_indexes: true, insert_triggers: false };
+
+/// The way chosen, from the rows already in the tables to fill.
+pub(crate) struct Choice {
+    pub(crate) path: LoadPath,
+    /// Rows found in the tables to fill (counted up to one more than the seeding writes).
+    pub(crate) existing: u64,
+    /// The tables that hold no row (on the bulk path, PostgreSQL loads them frozen).
+    empty: Vec<&'static str>,
+}
+
+impl Choice {
+    /// Whether `table` is loaded with `COPY … FREEZE`: on the bulk path, when it was empty
+    /// (it is then truncated in the seeding's transaction, as FREEZE requires).
+    pub(crate) fn freezes(&self, table: &str) -> bool {
+        self.path == LoadPath::Bulk && self.empty.contains(&table)
+    }
+}
+
+/// `SELECT` of the rows of `table`, counting at most `limit`.
+fn bounded_count(table: &str, limit: u64) -> String {
+    format!("SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT {limit}) AS counted")
+}
+
+/// Counts the rows already in `tables` (each up to what the seeding writes, plus one: no
+/// more is needed to decide) and chooses.
+async fn choose<F>(tables: &[TableSpec], mut count: F) -> Result<Choice, SeedError>
+where
+    F: AsyncFnMut(String) -> Result<i64, SeedError>,
+{
+    let incoming: u64 = tables.iter().map(|t| t.rows).sum();
+    let mut existing = 0u64;
+    let mut empty = Vec::new();
+    for table in tables {
+        let rows = count(bounded_count(table.name, incoming + 1)).await?.max(0) as u64;
+        if rows == 0 {
+            empty.push(table.name);
+        }
+        existing += rows;
+        if !bulk::worth_setting_aside(existing, incoming) {
+            return Ok(Choice { path: LoadPath::Indexed, existing, empty });
+        }
+    }
+    Ok(Choice { path: LoadPath::Bulk, existing, empty })
+}
+
+fn names(tables: &[TableSpec]) -> Vec<&'static str> {
+    tables.iter().map(|t| t.name).collect()
+}
+
+/// Chooses on PostgreSQL and, for the bulk path, sets aside what slows the load (and
+/// empties the empty tables in this transaction, for FREEZE); returns the choice and the
+/// statements that build everything back.
+pub(crate) async fn prepare_postgres(
+    tx: &mut PgConnection,
+    tables: &[TableSpec],
+) -> Result<(Choice, Vec<String>), SeedError> {
+    let choice = choose(tables, async |sql| {
+        Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .persistent(false)
+            .fetch_one(&mut *tx)
+            .await?)
+    })
+    .await?;
+    if choice.path == LoadPath::Indexed {
+        return Ok((choice, Vec::new()));
+    }
+    // Index builds are the bulk path's last steps; give them the memory a restore gets.
+    sqlx::raw_sql("SET LOCAL maintenance_work_mem = '256MB'").execute(&mut *tx).await?;
+    let restore = bulk::postgres::set_aside(tx, &names(tables), SEEDER_SETS_ASIDE).await?;
+    if !choice.empty.is_empty() {
+        let truncate = format!("TRUNCATE {}", choice.empty.join(", "));
+        sqlx::raw_sql(sqlx::AssertSqlSafe(truncate)).execute(&mut *tx).await?;
+    }
+    Ok((choice, restore))
+}
+
+/// Builds back on PostgreSQL what [`prepare_postgres`] set aside.
+pub(crate) async fn restore_postgres(
+    tx: &mut PgConnection,
+    restore: &[String],
+) -> Result<(), SeedError> {
+    Ok(bulk::postgres::execute_all(tx, restore).await?)
+}
+
+/// [`prepare_postgres`] on SQLite: the indexes set aside (keys and foreign keys are part of
+/// the tables there, and check each row as it comes).
+pub(crate) async fn prepare_sqlite(
+    txn: &DatabaseTransaction,
+    tables: &[TableSpec],
+) -> Result<(Choice, Vec<String>), SeedError> {
+    let choice = choose(tables, async |sql| {
+        let row = txn.query_one_raw(Statement::from_string(DbBackend::Sqlite, sql)).await?;
+        Ok(row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0))
+    })
+    .await?;
+    if choice.path == LoadPath::Indexed {
+        return Ok((choice, Vec::new()));
+    }
+    let objects = txn
+        .query_all_raw(Statement::from_string(DbBackend::Sqlite, bulk::sqlite::OBJECTS))
+        .await?
+        .into_iter()
+        .map(|row| {
+            Ok(bulk::sqlite::Object {
+                kind: row.try_get_by_index(0)?,
+                name: row.try_get_by_index(1)?,
+                table: row.try_get_by_index(2)?,
+                sql: row.try_get_by_index(3)?,
+            })
+        })
+        .collect::<Result<Vec<_>, sea_orm::DbErr>>()?;
+    let (drop, restore) = bulk::sqlite::plan(objects, &names(tables), SEEDER_SETS_ASIDE);
+    execute_all_sqlite(txn, &drop).await?;
+    Ok((choice, restore))
+}
+
+/// Runs each statement in turn in the seeding's SQLite transaction.
+pub(crate) async fn execute_all_sqlite(
+    txn: &DatabaseTransaction,
+    statements: &[String],
+) -> Result<(), SeedError> {
+    for statement in statements {
+        txn.execute_unprepared(statement).await?;
+    }
+    Ok(())
+}
