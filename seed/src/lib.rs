@@ -118,7 +118,8 @@ pub async fn seed(config: &DatabaseConfig, options: &SeedOptions) -> Result<Outc
     let options = &options;
     options.sizes.check()?;
     check_environment(config, options.allow_staging)?;
-    let db = config.connect().await?;
+    // One connection: the SQLite load's settings must be on the one that writes.
+    let db = config.connect_single().await?;
     let txn = config.begin(&db).await?;
     check_migrated(&txn).await?;
     let fingerprint = fingerprint(options);
@@ -394,6 +395,8 @@ async fn seed_sqlite(
         sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
         ..sea_orm::TransactionOptions::default()
     };
+    // Before BEGIN, on the seeding's only connection (they last as long as it does).
+    db.execute_unprepared(transfer::bulk::sqlite::LOAD_PRAGMAS).await?;
     let txn = db.begin_with_options(options_immediate).await.map_err(|e| {
         if db_config::codes::is(&e, db_config::codes::SQLITE_BUSY) {
             SeedError::Busy
@@ -404,10 +407,6 @@ async fn seed_sqlite(
     if !claim(&txn, fingerprint).await? {
         return Ok(None);
     }
-    // A larger page cache and in-memory temporaries speed up index maintenance on large
-    // seedings; both last only as long as this connection.
-    txn.execute_unprepared("PRAGMA cache_size = -65536").await?;
-    txn.execute_unprepared("PRAGMA temp_store = MEMORY").await?;
     let tables = tables::tables(plan);
     let (choice, restore) = bulk::prepare_sqlite(&txn, &tables).await?;
     let progress = Progress::new(options.progress);

@@ -149,6 +149,13 @@ pub mod postgres {
 pub mod sqlite {
     use super::SetAside;
 
+    /// Run on the connection before the load's transaction begins: a 64 MB page cache, and
+    /// temporaries in memory. The latter must precede `BEGIN`: SQLite decides when a write
+    /// transaction starts whether each statement's rollback journal goes to memory or to a
+    /// temporary file, and on a file a load of many multi-row INSERTs writes three times
+    /// the pages it loads.
+    pub const LOAD_PRAGMAS: &str = "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY";
+
     /// `type, name, tbl_name, sql` of every trigger and index a statement created.
     pub const OBJECTS: &str = "SELECT type, name, tbl_name, sql FROM sqlite_master \
                                WHERE type IN ('trigger', 'index') AND sql IS NOT NULL ORDER BY name";

@@ -222,11 +222,8 @@ impl Sqlite {
     pub(crate) async fn begin(&self, write: bool) -> Result<(), TransferError> {
         self.blocking("starting the transaction", move |conn| {
             if write {
-                // A copy writes whole tables in one transaction: a page cache of 64 MB keeps
-                // index pages from spilling to the journal mid-load (the default is 2 MB).
-                conn.execute_batch(
-                    "PRAGMA cache_size = -65536; BEGIN IMMEDIATE; PRAGMA defer_foreign_keys = ON;",
-                )?;
+                conn.execute_batch(bulk::sqlite::LOAD_PRAGMAS)?;
+                conn.execute_batch("BEGIN IMMEDIATE; PRAGMA defer_foreign_keys = ON;")?;
             } else {
                 conn.execute_batch("BEGIN")?;
             }
