@@ -12,7 +12,7 @@ use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, Iterable, PrimaryKeyToColumn, QueryFilter,
     QueryOrder,
 };
-use seed::{Outcome, Preset, SeedError, SeedOptions, Sizes};
+use seed::{LoadPath, Outcome, Preset, SeedError, SeedOptions, Sizes};
 use uuid::Uuid;
 
 on_both_backends!(
@@ -21,6 +21,7 @@ on_both_backends!(
     a_second_identical_seeding_is_a_no_op_and_reset_removes_only_seeded_rows,
     seeding_into_an_existing_tenant_and_resetting_it,
     unsafe_targets_are_refused,
+    the_bulk_path_writes_exactly_what_the_indexed_path_writes,
 );
 
 fn config_for(db: &TestDb, extra: &[(&str, &str)]) -> DatabaseConfig {
@@ -307,4 +308,31 @@ async fn postgres_and_sqlite_get_the_same_rows_ids_included() {
     }
     let messages = on_postgres.iter().find(|(t, _)| *t == "Messages").map(|(_, r)| r.len());
     assert_eq!(messages, Some(300));
+}
+
+/// The same seeding into a fresh database (bulk: keys and indexes set aside) and into one
+/// that already holds more than it writes (indexed): the same rows, every column, the
+/// values the triggers compute (SLA deadlines) and the recounted tag usage included.
+async fn the_bulk_path_writes_exactly_what_the_indexed_path_writes(backend: Backend) {
+    let fresh = migrated(backend).await;
+    let fuller = migrated(backend).await;
+    let bigger = Sizes { messages: 900, customers: 60, ..small_custom() };
+    let first =
+        seeded(&config_for(&fuller, &[]), &SeedOptions { seed: 8, ..options(bigger) }).await;
+    assert_eq!(first.load_path, LoadPath::Bulk, "a freshly migrated database");
+
+    let bulk = seeded(&config_for(&fresh, &[]), &options(small_custom())).await;
+    let indexed = seeded(&config_for(&fuller, &[]), &options(small_custom())).await;
+    assert_eq!((bulk.load_path, indexed.load_path), (LoadPath::Bulk, LoadPath::Indexed));
+
+    let tenants = seeded_tenants(&fresh).await;
+    let in_bulk = every_table(fresh.conn(), Some(&tenants)).await;
+    let through_indexes = every_table(fuller.conn(), Some(&tenants)).await;
+    for ((table, bulk_rows), (_, indexed_rows)) in in_bulk.iter().zip(&through_indexes) {
+        assert_eq!(bulk_rows, indexed_rows, "{backend:?}: {table} differs between the paths");
+    }
+    let deadlines =
+        count(fresh.conn(), "SELECT count(*) FROM conversations WHERE sla_deadline IS NOT NULL")
+            .await;
+    assert!(deadlines > 0, "the trigger computed SLA deadlines in bulk too");
 }
