@@ -1,13 +1,13 @@
 //! Which way a seeding writes its rows. Into tables that hold few rows it loads as
-//! `chatdb copy` does ([`transfer::bulk`]): keys, indexes and foreign keys set aside in the
+//! `chatdb copy` does ([`bulk_load`]): keys, indexes and foreign keys set aside in the
 //! seeding's transaction and built once after the rows; the triggers stay on, so every
 //! value they compute is what the indexed path gets. Into tables that already hold much,
 //! it writes through the indexes.
 
+use bulk_load::{self as bulk, SetAside};
 use sea_orm::sqlx::{self, PgConnection};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement};
 use serde::Serialize;
-use transfer::bulk::{self, SetAside};
 
 use crate::SeedError;
 use crate::tables::TableSpec;

@@ -396,7 +396,7 @@ async fn seed_sqlite(
         ..sea_orm::TransactionOptions::default()
     };
     // Before BEGIN, on the seeding's only connection (they last as long as it does).
-    db.execute_unprepared(transfer::bulk::sqlite::LOAD_PRAGMAS).await?;
+    db.execute_unprepared(bulk_load::sqlite::LOAD_PRAGMAS).await?;
     let txn = db.begin_with_options(options_immediate).await.map_err(|e| {
         if db_config::codes::is(&e, db_config::codes::SQLITE_BUSY) {
             SeedError::Busy

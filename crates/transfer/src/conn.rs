@@ -7,12 +7,12 @@ use sea_orm::sqlx::Postgres;
 use sea_orm::sqlx::pool::PoolConnection;
 use tokio::sync::mpsc;
 
-use crate::bulk::{self, SetAside};
 use crate::error::database_error;
 use crate::stream::{Feed, Sink};
 use crate::tables::TableSpec;
 use crate::value::Digest;
 use crate::{TransferError, postgres, sqlite};
+use bulk_load::{self as bulk, SetAside};
 
 /// A database taking part in a copy.
 pub(crate) struct Side {

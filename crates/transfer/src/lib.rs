@@ -10,12 +10,10 @@
 //! the tables are loaded bare and their keys, indexes and foreign keys built afterwards
 //! in the same transaction, as `pg_restore` does.
 
-// Layers, each using only those above it: value, time, tables (what rows are); bulk
-// (loading many rows);
+// Layers, each using only those above it: value, time, tables (what rows are);
 // stream, report, export_format (shared types); conn and its backends (one database);
 // origin (where rows come from); verify, load, deliver (into the target); copy, files,
 // moving (the entry points).
-pub mod bulk;
 mod conn;
 mod copy;
 mod deliver;

@@ -10,13 +10,13 @@ use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use crate::TransferError;
-use crate::bulk::SetAside;
 use crate::conn::Conn;
 use crate::origin::{Origin, read_all};
 use crate::report::{CopyOptions, CopyReport};
 use crate::stream::{Feed, IN_FLIGHT};
 use crate::tables::{self, TableSpec};
 use crate::verify::verify;
+use bulk_load::SetAside;
 
 /// The origin back (when the reader gave it back) and how the load went.
 type Loaded = (Option<Origin>, Result<(), TransferError>);

@@ -13,8 +13,17 @@ fn dependencies(manifest: &str) -> Vec<String> {
     let text = std::fs::read_to_string(workspace().join(manifest)).expect(manifest);
     let section = text.split("[dependencies]").nth(1).unwrap_or_default();
     let section = section.split("\n[").next().unwrap_or_default();
-    let ours =
-        ["entity", "db-config", "process-io", "migration", "seed", "transfer", "health", "testkit"];
+    let ours = [
+        "entity",
+        "db-config",
+        "process-io",
+        "bulk-load",
+        "migration",
+        "seed",
+        "transfer",
+        "health",
+        "testkit",
+    ];
     section
         .lines()
         .filter_map(|line| line.split(['.', ' ', '=']).next())
@@ -29,9 +38,13 @@ fn each_crate_depends_only_on_the_layers_above_it() {
         ("entity/Cargo.toml", &[]),
         ("crates/config/Cargo.toml", &["entity"]),
         ("crates/process-io/Cargo.toml", &[]),
+        ("crates/bulk-load/Cargo.toml", &[]),
         ("migration/Cargo.toml", &["entity", "db-config", "process-io"]),
-        ("seed/Cargo.toml", &["entity", "db-config", "process-io", "migration"]),
-        ("crates/transfer/Cargo.toml", &["entity", "db-config", "process-io", "migration"]),
+        ("seed/Cargo.toml", &["entity", "db-config", "process-io", "bulk-load", "migration"]),
+        (
+            "crates/transfer/Cargo.toml",
+            &["entity", "db-config", "process-io", "bulk-load", "migration"],
+        ),
         ("crates/health/Cargo.toml", &[]),
         ("crates/testkit/Cargo.toml", &["db-config", "migration"]),
     ];
@@ -55,6 +68,7 @@ fn no_crate_has_module_cycles() {
         "crates/testkit/src",
         "migration/src",
         "crates/config/src",
+        "crates/bulk-load/src",
         "seed/src",
     ] {
         let out = std::process::Command::new("python3")

@@ -14,10 +14,10 @@ use rusqlite::{Connection, OpenFlags, params_from_iter};
 use tokio::sync::mpsc;
 
 use crate::TransferError;
-use crate::bulk::{self, SetAside};
 use crate::stream::{Batch, BlockingBatches, Feed, IN_FLIGHT, Sink};
 use crate::tables::TableSpec;
 use crate::value::{Digest, Value, row_hash};
+use bulk_load::{self as bulk, SetAside};
 
 mod values;
 
