@@ -107,6 +107,23 @@ impl Migrator {
         Self { settings, appended: None }
     }
 
+    /// Starts hashing the passwords that the migrations among `pending` will hash, so
+    /// that each hash is ready when its migration needs it ([`password::hash_ahead`]):
+    /// V1's admin password, when given, and V3's sample password, when it inserts its rows.
+    pub(crate) fn hash_ahead(&self, pending: &[String]) {
+        let pending = |version: &str| pending.iter().any(|v| v == version);
+        let mut passwords = Vec::new();
+        if let db_config::AdminPassword::Given(admin) = self.settings.admin_password()
+            && pending("m20240101_000001_core_schema")
+        {
+            passwords.push(admin.expose().to_owned());
+        }
+        if self.settings.inserts_sample_data() && pending("m20240301_000001_sample_data") {
+            passwords.push(SAMPLE_PASSWORD.to_owned());
+        }
+        password::hash_ahead(passwords);
+    }
+
     /// The workspace's migrations followed by those `appended` makes: for tests of
     /// migrations this release does not ship (run them with [`runner::Runner::with_migrator`]).
     pub fn with_appended(settings: MigrationSettings, appended: Migrations) -> Self {

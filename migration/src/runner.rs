@@ -20,6 +20,7 @@ use sea_orm_migration::sea_query::{Expr, ExprTrait, Query};
 use sea_orm_migration::{MigrationTrait, MigratorTraitSelf, SchemaManager};
 use serde::Serialize;
 
+use crate::ddl::statement_by_statement;
 use crate::history::{History, MIGRATIONS_TABLE, State};
 use crate::metadata::Metadata;
 use crate::schema::SEED_LEDGER_TABLE;
@@ -134,7 +135,10 @@ impl<'a> Runner<'a> {
         let mut done = Vec::new();
         if dry_run {
             let txn = self.begin_locked().await?;
-            while let Some(next) = self.step(&txn, direction, goal, done.len()).await? {
+            // Statement by statement: the dry run prints what the migrations execute.
+            while let Some(next) =
+                statement_by_statement(self.step(&txn, direction, goal, done.len())).await?
+            {
                 let step = match next {
                     Next::Done(step) => step,
                     Next::OutsideTransaction(version) => {
@@ -190,7 +194,8 @@ impl<'a> Runner<'a> {
             let seen = before(&txn)
                 .await
                 .map_err(|e| self.database("reading the tables before a migration", e))?;
-            let step = match self.step(&txn, Direction::Up, goal, done.len()).await? {
+            let rehearsed = self.step(&txn, Direction::Up, goal, done.len());
+            let step = match statement_by_statement(rehearsed).await? {
                 Some(Next::Done(step)) => step,
                 Some(Next::OutsideTransaction(version)) => {
                     cannot_rehearse(&version);
@@ -280,6 +285,9 @@ impl<'a> Runner<'a> {
         let unknown = history.versions(State::Unknown);
         if !unknown.is_empty() {
             return Err(MigrateError::UnknownApplied { command, versions: unknown.join(", ") });
+        }
+        if done == 0 && direction == Direction::Up {
+            self.migrator.hash_ahead(&plan(&history, direction, goal));
         }
         let Some(version) = next(&self.migrator.listed(), &history, direction, goal, done) else {
             return Ok(None);

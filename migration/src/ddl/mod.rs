@@ -29,7 +29,7 @@ pub(crate) mod sqlite;
 mod table;
 
 pub(crate) use column::{Col, Default};
-pub(crate) use dialect::Dialect;
+pub(crate) use dialect::{Dialect, statement_by_statement};
 pub(crate) use table::{Index, OnDelete, Table};
 
 /// `text` as an SQL string literal, quotes doubled: every string a migration renders into

@@ -14,6 +14,7 @@ use sea_orm_migration::{MigrationTrait, MigratorTraitSelf, SchemaManager};
 
 use super::{Action, Direction, Runner, Step, record_applied, record_rolled_back};
 use crate::MigrateError;
+use crate::ddl::statement_by_statement;
 use crate::history::{History, State};
 use crate::metadata::Metadata;
 
@@ -79,10 +80,15 @@ async fn run_locked(
     db.execute_unprepared(&settings).await.map_err(|e| runner.database("setting timeouts", e))?;
     let started = Instant::now();
     let manager = SchemaManager::new(db);
-    let ran = match direction {
-        Direction::Up => migration.up(&manager).await,
-        Direction::Down => migration.down(&manager).await,
-    };
+    // One statement at a time: several in one message make an implicit transaction, which
+    // `CREATE INDEX CONCURRENTLY` refuses.
+    let ran = statement_by_statement(async {
+        match direction {
+            Direction::Up => migration.up(&manager).await,
+            Direction::Down => migration.down(&manager).await,
+        }
+    })
+    .await;
     let left = invalid_indexes(db).await.map_err(|e| runner.database("reading indexes", e))?;
     if let Err(e) = ran {
         let message = runner.config.scrub(&super::describe(&e, runner.config));
