@@ -55,3 +55,27 @@ pub fn hash_with_salt(password: &str, salt: &[u8]) -> Result<String, argon2::pas
 pub fn generate() -> String {
     rand::rng().sample_iter(&Alphanumeric).take(24).map(char::from).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+
+    use super::*;
+
+    fn verifies(hashed: &str, password: &str) -> bool {
+        let parsed = PasswordHash::new(hashed).expect("a PHC string");
+        Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
+    }
+
+    #[test]
+    fn a_hash_started_ahead_is_of_its_own_password_and_is_taken_once() {
+        hash_ahead(["ahead: first".to_owned(), "ahead: second".to_owned()]);
+        let first = hash("ahead: first").expect("hashed");
+        assert!(verifies(&first, "ahead: first"));
+        assert!(!verifies(&first, "ahead: second"));
+        let pending =
+            AHEAD.lock().expect("lock").iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+        assert!(!pending.contains(&"ahead: first".to_owned()), "taken once: {pending:?}");
+        assert!(verifies(&hash("ahead: second").expect("hashed"), "ahead: second"));
+    }
+}
