@@ -5,7 +5,9 @@
 # run's rows, seconds and rows/s, the time the moved tenant's rows were locked in the
 # source (the move's own figure: from the lock on its tenant row to the delete's commit),
 # and the ratio of the medians (goal: the move at >= 0.5x a whole copy's rows/s).
-# RUNS (default 3) interleaved: move there, move back, whole copy.
+# RUNS (default 3) interleaved: move there, move back, whole copy. A move into the side that
+# holds at most as many rows as it brings loads in bulk; back into the full side, through
+# the indexes: each run says which.
 #
 #   bench/tenant-move.sh          PRESET=medium RUNS=5 bench/tenant-move.sh
 set -euo pipefail
@@ -41,8 +43,9 @@ for run in $(seq 1 "$RUNS"); do
     report=$($chatdb --json copy --from "$from" --to "$to" --tenant "$tenant" --move)
     rows=$(field "['rows']" <<<"$report"); seconds=$(field "['seconds']" <<<"$report")
     locked=$(field "['source_locked_seconds']" <<<"$report")
+    path=$(field "['bare_load'] and 'in bulk' or 'through the indexes'" <<<"$report")
     rate=$(python3 -c "print(round($rows / $seconds))")
-    echo "run $run  move   $rows rows in ${seconds%.*}.$(cut -c1-2 <<<"${seconds#*.}") s: $rate rows/s, source rows locked $(printf '%.2f' "$locked") s"
+    echo "run $run  move   $rows rows in ${seconds%.*}.$(cut -c1-2 <<<"${seconds#*.}") s: $rate rows/s, source rows locked $(printf '%.2f' "$locked") s, loaded $path"
     echo "$rate $locked" >> "$work/move"
     tmp=$from; from=$to; to=$tmp
 

@@ -57,6 +57,7 @@ pub fn generate() -> String {
 }
 
 #[cfg(test)]
+#[expect(clippy::expect_used, reason = "a test fails loudly on anything unexpected")]
 mod tests {
     use argon2::password_hash::{PasswordHash, PasswordVerifier};
 

@@ -42,11 +42,6 @@ impl Choice {
     }
 }
 
-/// `SELECT` of the rows of `table`, counting at most `limit`.
-fn bounded_count(table: &str, limit: u64) -> String {
-    format!("SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT {limit}) AS counted")
-}
-
 /// Counts the rows already in `tables` (each up to what the seeding writes, plus one: no
 /// more is needed to decide) and chooses.
 async fn choose<F>(tables: &[TableSpec], mut count: F) -> Result<Choice, SeedError>
@@ -57,7 +52,7 @@ where
     let mut existing = 0u64;
     let mut empty = Vec::new();
     for table in tables {
-        let rows = count(bounded_count(table.name, incoming + 1)).await?.max(0) as u64;
+        let rows = count(bulk::bounded_count(table.name, incoming + 1)).await?.max(0) as u64;
         if rows == 0 {
             empty.push(table.name);
         }

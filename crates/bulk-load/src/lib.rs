@@ -28,6 +28,12 @@ pub fn worth_setting_aside(existing: u64, incoming: u64) -> bool {
     existing <= incoming
 }
 
+/// A `SELECT` of the number of rows in `table`, counting at most `limit`: enough to decide
+/// [`worth_setting_aside`] without counting a large table through.
+pub fn bounded_count(table: &str, limit: u64) -> String {
+    format!("SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT {limit}) AS counted")
+}
+
 /// PostgreSQL: the statements that set aside, then build back, what [`SetAside`] names.
 pub mod postgres {
     use super::*;

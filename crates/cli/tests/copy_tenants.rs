@@ -206,3 +206,47 @@ async fn a_move_run_again_after_the_source_changed_is_refused_and_deletes_nothin
         "the source after the refused move",
     );
 }
+
+/// `copy --json` run by the operator; returns whether the target was loaded in bulk.
+fn moved_in_bulk(dir: &std::path::Path, from: &str, to: &str) -> bool {
+    let args = ["--json", "copy", "--from", from, "--to", to, "--tenant", SAMPLE_TENANT, "--move"];
+    let run = chatdb(dir, &[], &args);
+    assert_eq!(run.code, 0, "{}", run.output());
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON report");
+    report["bare_load"].as_bool().expect("bare_load")
+}
+
+/// `migrate validate` is clean on `url` and its schema is `schema`.
+fn everything_back(dir: &std::path::Path, url: &str, schema: &str) {
+    let validate = chatdb(dir, &[("DATABASE_URL", url)], &["migrate", "validate"]);
+    assert_eq!(validate.code, 0, "every key, index and foreign key back: {}", validate.output());
+    let dump = chatdb(dir, &[("DATABASE_URL", url)], &["migrate", "schema", "dump"]);
+    assert_eq!(dump.stdout, schema, "the same schema");
+}
+
+#[tokio::test]
+async fn a_tenant_moved_to_an_empty_server_loads_in_bulk_and_back_into_a_full_one_through_the_indexes()
+ {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let source = TestDb::migrated(Backend::Postgres).await.expect("database");
+    seed(dir.path(), source.url());
+    let target = TestDb::migrated(Backend::Postgres).await.expect("database");
+    binary::execute(target.url(), "DELETE FROM tenants").await.expect("an empty server");
+    let schema =
+        chatdb(dir.path(), &[("DATABASE_URL", target.url())], &["migrate", "schema", "dump"]);
+    let tenant = of_tenant(&content(source.conn()).await, SAMPLE_TENANT, true);
+
+    assert!(moved_in_bulk(dir.path(), source.url(), target.url()), "nothing there: in bulk");
+    everything_back(dir.path(), target.url(), &schema.stdout);
+    assert_eq!(
+        of_tenant(&content(&target.reconnect().await.expect("reopen")).await, SAMPLE_TENANT, true),
+        tenant
+    );
+
+    assert!(!moved_in_bulk(dir.path(), target.url(), source.url()), "the others there: indexed");
+    everything_back(dir.path(), source.url(), &schema.stdout);
+    assert_eq!(
+        of_tenant(&content(&source.reconnect().await.expect("reopen")).await, SAMPLE_TENANT, true),
+        tenant
+    );
+}

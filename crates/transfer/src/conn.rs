@@ -205,12 +205,23 @@ impl Conn {
         table: &TableSpec,
         filter: &str,
     ) -> Result<u64, TransferError> {
+        self.count_sql(table, format!("SELECT count(*) FROM {}{filter}", table.name)).await
+    }
+
+    /// The rows of `table`, counted up to `limit` ([`bulk::bounded_count`]).
+    pub(crate) async fn count_up_to(
+        &mut self,
+        table: &TableSpec,
+        limit: u64,
+    ) -> Result<u64, TransferError> {
+        self.count_sql(table, bulk::bounded_count(table.name, limit)).await
+    }
+
+    async fn count_sql(&mut self, table: &TableSpec, sql: String) -> Result<u64, TransferError> {
         let failed = self.failed(&format!("counting {}", table.name));
         let rows = match &mut self.driver {
-            Driver::Postgres { conn, .. } => {
-                postgres::count(conn, table, filter).await.map_err(failed)
-            }
-            Driver::Sqlite(file) => file.count(table, filter).await,
+            Driver::Postgres { conn, .. } => postgres::count_sql(conn, sql).await.map_err(failed),
+            Driver::Sqlite(file) => file.count_sql(table, sql).await,
         }?;
         Ok(rows.max(0) as u64)
     }

@@ -37,7 +37,13 @@ pub(crate) async fn load_and_verify(
     if let Err(e) = clear(dst, tables, scope).await {
         return (Some(source), Err(e));
     }
-    let bare = scope.is_none();
+    let bare = match scope {
+        None => true,
+        Some(_) => match holds_few_rows(dst, tables, expected).await {
+            Ok(few) => few,
+            Err(e) => return (Some(source), Err(e)),
+        },
+    };
     report.bare_load = bare;
     // Copied rows come with their computed values: triggers that would compute them again
     // are set aside too.
@@ -55,7 +61,7 @@ pub(crate) async fn load_and_verify(
     for (table, &rows) in tables.iter().zip(expected) {
         let bar = progress.table(table.name, rows);
         let started = Instant::now();
-        match dst.write_table(table, bare, &mut receiver, &bar).await {
+        match dst.write_table(table, scope.is_none(), &mut receiver, &bar).await {
             Ok((written, Some(digest))) => {
                 progress.done(&bar, table.name, written, started.elapsed().as_secs_f64());
                 source_digests.push(digest);
@@ -100,6 +106,26 @@ pub(crate) async fn load_and_verify(
     }
     .await;
     (Some(source), checked)
+}
+
+/// Whether the target's tables, once the scope is emptied, hold few enough rows for a
+/// load of `expected` to set their keys and indexes aside ([`bulk_load::worth_setting_aside`]):
+/// a tenant moved to a new or lightly used server loads in bulk (its tables locked for the
+/// load); into a full one, through the indexes, other tenants' rows untouched.
+async fn holds_few_rows(
+    dst: &mut Conn,
+    tables: &[TableSpec],
+    expected: &[u64],
+) -> Result<bool, TransferError> {
+    let incoming: u64 = expected.iter().sum();
+    let mut existing = 0;
+    for table in tables {
+        existing += dst.count_up_to(table, incoming + 1).await?;
+        if !bulk_load::worth_setting_aside(existing, incoming) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 fn reader_died(report: &CopyReport, join: tokio::task::JoinError) -> TransferError {

@@ -222,12 +222,7 @@ pub(crate) async fn references(
     .await
 }
 
-/// The number of rows of `table` that `filter` (a WHERE clause, or nothing) selects.
-pub(crate) async fn count(
-    conn: &mut PgConnection,
-    table: &TableSpec,
-    filter: &str,
-) -> Result<i64, sqlx::Error> {
-    let sql = format!("SELECT count(*) FROM {}{filter}", table.name);
+/// The count `sql` selects.
+pub(crate) async fn count_sql(conn: &mut PgConnection, sql: String) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).persistent(false).fetch_one(&mut *conn).await
 }

@@ -351,13 +351,12 @@ impl Sqlite {
         .await
     }
 
-    /// The number of rows of `table` that `filter` (a WHERE clause, or nothing) selects.
-    pub(crate) async fn count(
+    /// The count `sql` selects from `table`.
+    pub(crate) async fn count_sql(
         &self,
         table: &TableSpec,
-        filter: &str,
+        sql: String,
     ) -> Result<i64, TransferError> {
-        let sql = format!("SELECT count(*) FROM {}{filter}", table.name);
         self.blocking(&format!("counting {}", table.name), move |conn| {
             Ok(conn.query_row(&sql, [], |row| row.get(0))?)
         })
