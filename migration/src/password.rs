@@ -71,6 +71,9 @@ mod tests {
     #[test]
     fn a_hash_started_ahead_is_of_its_own_password_and_is_taken_once() {
         hash_ahead(["ahead: first".to_owned(), "ahead: second".to_owned()]);
+        let started =
+            AHEAD.lock().expect("lock").iter().filter(|(p, _)| p.starts_with("ahead: ")).count();
+        assert_eq!(started, 2, "both started ahead");
         let first = hash("ahead: first").expect("hashed");
         assert!(verifies(&first, "ahead: first"));
         assert!(!verifies(&first, "ahead: second"));

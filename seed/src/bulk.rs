@@ -42,26 +42,18 @@ impl Choice {
     }
 }
 
-/// Counts the rows already in `tables` (each up to what the seeding writes, plus one: no
-/// more is needed to decide) and chooses.
+/// Counts the rows already in `tables` ([`bulk::count_existing`]) and chooses.
 async fn choose<F>(tables: &[TableSpec], mut count: F) -> Result<Choice, SeedError>
 where
     F: AsyncFnMut(String) -> Result<i64, SeedError>,
 {
     let incoming: u64 = tables.iter().map(|t| t.rows).sum();
-    let mut existing = 0u64;
-    let mut empty = Vec::new();
-    for table in tables {
-        let rows = count(bulk::bounded_count(table.name, incoming + 1)).await?.max(0) as u64;
-        if rows == 0 {
-            empty.push(table.name);
-        }
-        existing += rows;
-        if !bulk::worth_setting_aside(existing, incoming) {
-            return Ok(Choice { path: LoadPath::Indexed, existing, empty });
-        }
-    }
-    Ok(Choice { path: LoadPath::Bulk, existing, empty })
+    let found = bulk::count_existing(&names(tables), incoming, async |_, sql| {
+        Ok::<_, SeedError>(count(sql).await?.max(0) as u64)
+    })
+    .await?;
+    let path = if found.worth_setting_aside { LoadPath::Bulk } else { LoadPath::Indexed };
+    Ok(Choice { path, existing: found.existing, empty: found.empty })
 }
 
 fn names(tables: &[TableSpec]) -> Vec<&'static str> {

@@ -30,8 +30,42 @@ pub fn worth_setting_aside(existing: u64, incoming: u64) -> bool {
 
 /// A `SELECT` of the number of rows in `table`, counting at most `limit`: enough to decide
 /// [`worth_setting_aside`] without counting a large table through.
-pub fn bounded_count(table: &str, limit: u64) -> String {
+fn bounded_count(table: &str, limit: u64) -> String {
     format!("SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT {limit}) AS counted")
+}
+
+/// What a load finds in the tables it fills.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Found<'a> {
+    /// The rows counted, each table up to one more than the load brings (enough to decide).
+    pub existing: u64,
+    /// The tables counted that hold no row.
+    pub empty: Vec<&'a str>,
+    /// Whether setting their keys and indexes aside is worth it ([`worth_setting_aside`]).
+    pub worth_setting_aside: bool,
+}
+
+/// Counts the rows already in `tables` with `count` (given each table and its
+/// [`bounded_count`] statement), stopping as soon as a load of `incoming` rows is no
+/// longer worth setting keys and indexes aside for.
+pub async fn count_existing<'a, E>(
+    tables: &[&'a str],
+    incoming: u64,
+    mut count: impl AsyncFnMut(&'a str, String) -> Result<u64, E>,
+) -> Result<Found<'a>, E> {
+    let mut found = Found { existing: 0, empty: Vec::new(), worth_setting_aside: true };
+    for &table in tables {
+        let rows = count(table, bounded_count(table, incoming + 1)).await?;
+        if rows == 0 {
+            found.empty.push(table);
+        }
+        found.existing += rows;
+        if !worth_setting_aside(found.existing, incoming) {
+            found.worth_setting_aside = false;
+            break;
+        }
+    }
+    Ok(found)
 }
 
 /// PostgreSQL: the statements that set aside, then build back, what [`SetAside`] names.

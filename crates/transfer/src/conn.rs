@@ -205,20 +205,16 @@ impl Conn {
         table: &TableSpec,
         filter: &str,
     ) -> Result<u64, TransferError> {
-        self.count_sql(table, format!("SELECT count(*) FROM {}{filter}", table.name)).await
+        self.count_sql(table.name, format!("SELECT count(*) FROM {}{filter}", table.name)).await
     }
 
-    /// The rows of `table`, counted up to `limit` ([`bulk::bounded_count`]).
-    pub(crate) async fn count_up_to(
+    /// The count `sql` selects from `table`.
+    pub(crate) async fn count_sql(
         &mut self,
-        table: &TableSpec,
-        limit: u64,
+        table: &str,
+        sql: String,
     ) -> Result<u64, TransferError> {
-        self.count_sql(table, bulk::bounded_count(table.name, limit)).await
-    }
-
-    async fn count_sql(&mut self, table: &TableSpec, sql: String) -> Result<u64, TransferError> {
-        let failed = self.failed(&format!("counting {}", table.name));
+        let failed = self.failed(&format!("counting {table}"));
         let rows = match &mut self.driver {
             Driver::Postgres { conn, .. } => postgres::count_sql(conn, sql).await.map_err(failed),
             Driver::Sqlite(file) => file.count_sql(table, sql).await,

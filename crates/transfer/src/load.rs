@@ -45,6 +45,8 @@ pub(crate) async fn load_and_verify(
         },
     };
     report.bare_load = bare;
+    // A whole copy truncated every table in this transaction, as `COPY … FREEZE` requires.
+    let freeze = scope.is_none();
     // Copied rows come with their computed values: triggers that would compute them again
     // are set aside too.
     let what = SetAside { keys_and_indexes: bare, insert_triggers: true };
@@ -61,7 +63,7 @@ pub(crate) async fn load_and_verify(
     for (table, &rows) in tables.iter().zip(expected) {
         let bar = progress.table(table.name, rows);
         let started = Instant::now();
-        match dst.write_table(table, scope.is_none(), &mut receiver, &bar).await {
+        match dst.write_table(table, freeze, &mut receiver, &bar).await {
             Ok((written, Some(digest))) => {
                 progress.done(&bar, table.name, written, started.elapsed().as_secs_f64());
                 source_digests.push(digest);
@@ -109,7 +111,7 @@ pub(crate) async fn load_and_verify(
 }
 
 /// Whether the target's tables, once the scope is emptied, hold few enough rows for a
-/// load of `expected` to set their keys and indexes aside ([`bulk_load::worth_setting_aside`]):
+/// load of `expected` to set their keys and indexes aside ([`bulk_load::count_existing`]):
 /// a tenant moved to a new or lightly used server loads in bulk (its tables locked for the
 /// load); into a full one, through the indexes, other tenants' rows untouched.
 async fn holds_few_rows(
@@ -117,15 +119,13 @@ async fn holds_few_rows(
     tables: &[TableSpec],
     expected: &[u64],
 ) -> Result<bool, TransferError> {
-    let incoming: u64 = expected.iter().sum();
-    let mut existing = 0;
-    for table in tables {
-        existing += dst.count_up_to(table, incoming + 1).await?;
-        if !bulk_load::worth_setting_aside(existing, incoming) {
-            return Ok(false);
-        }
-    }
-    Ok(true)
+    let names: Vec<&str> = tables.iter().map(|t| t.name).collect();
+    let incoming = expected.iter().sum();
+    let found = bulk_load::count_existing(&names, incoming, async |table, sql| {
+        dst.count_sql(table, sql).await
+    })
+    .await?;
+    Ok(found.worth_setting_aside)
 }
 
 fn reader_died(report: &CopyReport, join: tokio::task::JoinError) -> TransferError {

@@ -352,12 +352,8 @@ impl Sqlite {
     }
 
     /// The count `sql` selects from `table`.
-    pub(crate) async fn count_sql(
-        &self,
-        table: &TableSpec,
-        sql: String,
-    ) -> Result<i64, TransferError> {
-        self.blocking(&format!("counting {}", table.name), move |conn| {
+    pub(crate) async fn count_sql(&self, table: &str, sql: String) -> Result<i64, TransferError> {
+        self.blocking(&format!("counting {table}"), move |conn| {
             Ok(conn.query_row(&sql, [], |row| row.get(0))?)
         })
         .await
