@@ -60,6 +60,11 @@ fn names(tables: &[TableSpec]) -> Vec<&'static str> {
     tables.iter().map(|t| t.name).collect()
 }
 
+/// Each table with the rows the seeding writes into it.
+fn loads(tables: &[TableSpec]) -> Vec<(&'static str, u64)> {
+    tables.iter().map(|t| (t.name, t.rows)).collect()
+}
+
 /// Chooses on PostgreSQL and, for the bulk path, sets aside what slows the load (and
 /// empties the empty tables in this transaction, for FREEZE); returns the choice and the
 /// statements that build everything back.
@@ -79,7 +84,7 @@ pub(crate) async fn prepare_postgres(
     }
     // Index builds are the bulk path's last steps; give them the memory a restore gets.
     sqlx::raw_sql("SET LOCAL maintenance_work_mem = '256MB'").execute(&mut *tx).await?;
-    let restore = bulk::postgres::set_aside(tx, &names(tables), SEEDER_SETS_ASIDE).await?;
+    let restore = bulk::postgres::set_aside(tx, &loads(tables), SEEDER_SETS_ASIDE).await?;
     if !choice.empty.is_empty() {
         let truncate = format!("TRUNCATE {}", choice.empty.join(", "));
         sqlx::raw_sql(sqlx::AssertSqlSafe(truncate)).execute(&mut *tx).await?;
@@ -122,7 +127,7 @@ pub(crate) async fn prepare_sqlite(
             })
         })
         .collect::<Result<Vec<_>, sea_orm::DbErr>>()?;
-    let (drop, restore) = bulk::sqlite::plan(objects, &names(tables), SEEDER_SETS_ASIDE);
+    let (drop, restore) = bulk::sqlite::plan(objects, &loads(tables), SEEDER_SETS_ASIDE);
     execute_all_sqlite(txn, &drop).await?;
     Ok((choice, restore))
 }

@@ -71,6 +71,40 @@ async fn a_tenant_is_copied_alone_and_a_move_deletes_it_from_the_source_only_aft
 }
 
 #[tokio::test]
+async fn a_tenant_moves_from_the_sqlite_prototype_to_postgres_and_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let prototype = seeded_sqlite(dir.path()).await;
+    let server = TestDb::migrated(Backend::Postgres).await.expect("database");
+    binary::execute(server.url(), &format!("DELETE FROM tenants WHERE id = '{SAMPLE_TENANT}'"))
+        .await
+        .expect("make room");
+    let tenant = of_tenant(&content(prototype.conn()).await, SAMPLE_TENANT, true);
+    let others = of_tenant(&content(prototype.conn()).await, SAMPLE_TENANT, false);
+    let tenant_messages =
+        format!("SELECT count(*) FROM messages WHERE tenant_id = '{SAMPLE_TENANT}'");
+
+    let there = ["--tenant", SAMPLE_TENANT, "--move"];
+    let run = copy(dir.path(), prototype.url(), server.url(), &there);
+    assert_eq!(run.code, 0, "{}", run.output());
+    assert_eq!(count(prototype.url(), &tenant_messages).await, 0, "gone from the file");
+    assert_same_content(
+        &tenant,
+        &of_tenant(&content(server.conn()).await, SAMPLE_TENANT, true),
+        "the tenant, on the server",
+    );
+    assert_same_content(&others, &content(prototype.conn()).await, "the file keeps the others");
+
+    let run = copy(dir.path(), server.url(), prototype.url(), &there);
+    assert_eq!(run.code, 0, "{}", run.output());
+    assert_eq!(count(server.url(), &tenant_messages).await, 0, "gone from the server");
+    assert_same_content(
+        &tenant,
+        &of_tenant(&content(prototype.conn()).await, SAMPLE_TENANT, true),
+        "the tenant, back in the file",
+    );
+}
+
+#[tokio::test]
 async fn a_tenant_exported_to_files_is_imported_elsewhere_and_a_changed_file_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let source = TestDb::migrated(Backend::Postgres).await.expect("database");
@@ -144,15 +178,15 @@ async fn a_tenant_exported_to_files_is_imported_elsewhere_and_a_changed_file_is_
 }
 
 #[tokio::test]
-async fn a_write_landing_between_the_moves_copy_and_its_delete_stops_the_delete() {
+async fn a_write_to_the_tenant_during_its_move_stops_the_move_and_changes_neither_side() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (source, target) = seeded_source_and_a_target_without_the_sample_tenant(dir.path()).await;
     let tenant_messages =
         format!("SELECT count(*) FROM messages WHERE tenant_id = '{SAMPLE_TENANT}'");
     let messages = count(source.url(), &tenant_messages).await;
     // The application, in the source: edits one of the tenant's messages and holds the
-    // tenant's row. The move's copy cannot see the edit (not committed); its delete must
-    // wait for the tenant's row and then see it.
+    // tenant's row. The move waits for the row, but its snapshot is older than the edit:
+    // deleting the edited message must fail rather than lose the edit.
     let app = Database::connect(source.url()).await.expect("connect");
     let edit = app.begin().await.expect("begin");
     edit.execute_unprepared(&format!(
@@ -172,11 +206,18 @@ async fn a_write_landing_between_the_moves_copy_and_its_delete_stops_the_delete(
 
     assert!(waited.expect("pg_stat_activity"), "the move never waited: {}", run.output());
     assert_eq!(run.code, 1, "{}", run.output());
-    assert!(run.stderr.contains("changed in the source since"), "{}", run.stderr);
+    assert!(run.stderr.contains("written to in"), "{}", run.stderr);
+    assert!(run.stderr.contains("run it again"), "{}", run.stderr);
     assert_eq!(count(source.url(), &tenant_messages).await, messages, "nothing deleted");
     let edited = format!("{tenant_messages} AND content = 'edited during the move'");
     assert_eq!(count(source.url(), &edited).await, 1, "the application's write is kept");
-    assert_eq!(count(target.url(), &tenant_messages).await, messages, "the copy, as it was");
+    assert_eq!(count(target.url(), &tenant_messages).await, 0, "nothing copied");
+
+    // Once the application is done, the same move goes through, the edit with it.
+    let run = chatdb(dir.path(), &[], &args);
+    assert_eq!(run.code, 0, "{}", run.output());
+    assert_eq!(count(source.url(), &tenant_messages).await, 0, "moved away");
+    assert_eq!(count(target.url(), &edited).await, 1, "the edit moved with it");
 }
 
 #[tokio::test]

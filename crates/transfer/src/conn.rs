@@ -106,6 +106,18 @@ impl Side {
     }
 }
 
+/// How a side's transaction begins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// One snapshot to read in.
+    Read,
+    /// The source of a move: one snapshot to read the tenants in and then delete them
+    /// ([`crate::moving`]), writers kept out.
+    Move,
+    /// The target's one transaction.
+    Write,
+}
+
 enum Driver {
     Postgres { conn: PoolConnection<Postgres>, pgbouncer: bool },
     Sqlite(sqlite::Sqlite),
@@ -127,14 +139,15 @@ impl Conn {
         matches!(self.driver, Driver::Postgres { .. })
     }
 
-    /// Begins the transaction: a snapshot to read, or the target's one transaction.
-    pub(crate) async fn begin(&mut self, write: bool) -> Result<(), TransferError> {
+    /// Begins the transaction `role` needs.
+    pub(crate) async fn begin(&mut self, role: Role) -> Result<(), TransferError> {
         let failed = self.failed("starting the transaction");
         match &mut self.driver {
             Driver::Postgres { conn, pgbouncer } => {
-                postgres::begin(conn, !write, *pgbouncer).await.map_err(failed)
+                postgres::begin(conn, role, *pgbouncer).await.map_err(failed)
             }
-            Driver::Sqlite(file) => file.begin(write).await,
+            // A write transaction on SQLite locks the file against other writers.
+            Driver::Sqlite(file) => file.begin(role != Role::Read).await,
         }
     }
 
@@ -244,19 +257,19 @@ impl Conn {
         }
     }
 
-    /// Sets aside in `tables` what slows loading down ([`bulk`]) and returns the statements
-    /// that put it back.
+    /// Sets aside what slows loading down in the tables of `loads`, each with the rows it
+    /// receives ([`bulk`]), and returns the statements that put it back.
     pub(crate) async fn set_aside(
         &mut self,
-        tables: &[&str],
+        loads: &[(&str, u64)],
         what: SetAside,
     ) -> Result<Vec<String>, TransferError> {
         let failed = self.failed("setting indexes and triggers aside for the load");
         match &mut self.driver {
             Driver::Postgres { conn, .. } => {
-                bulk::postgres::set_aside(conn, tables, what).await.map_err(&failed)
+                bulk::postgres::set_aside(conn, loads, what).await.map_err(&failed)
             }
-            Driver::Sqlite(file) => file.set_aside(tables, what).await,
+            Driver::Sqlite(file) => file.set_aside(loads, what).await,
         }
     }
 

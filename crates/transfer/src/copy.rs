@@ -6,9 +6,9 @@ use std::time::Instant;
 use db_config::DatabaseConfig;
 
 use crate::TransferError;
-use crate::conn::Side;
+use crate::conn::{Role, Side};
 use crate::deliver::{deliver, occupancy, source_checks};
-use crate::moving::remove_from_source;
+use crate::moving;
 use crate::origin::Origin;
 use crate::report::{CopyOptions, CopyReport, Occupancy, Scope};
 use crate::tables;
@@ -44,23 +44,32 @@ pub async fn copy(
     let mut dst = target.conn().await?;
     let tables = tables::parents_first(tables::all()?, &dst.references().await?);
     let mut src = source.conn().await?;
-    src.begin(false).await?;
+    let locked = match scope {
+        Some(tenants) if options.move_tenants => {
+            Some(moving::begin(&mut src, &tables, tenants).await?)
+        }
+        _ => {
+            src.begin(Role::Read).await?;
+            None
+        }
+    };
     let expected = source_checks(&mut src, &tables, scope).await?;
 
-    dst.begin(false).await?;
+    dst.begin(Role::Read).await?;
     let occupancy = occupancy(&mut dst, &tables, scope).await?;
     let mut report = CopyReport::new(&source.name, &target.name, &options.tenants);
-    if let (Occupancy::Data(_), true) = (&occupancy, options.move_tenants && !options.replace) {
+    if let (Occupancy::Data(_), Some(locked), Some(tenants)) = (&occupancy, locked, scope)
+        && !options.replace
+    {
         // A move that stopped after the target committed: finish it if the copy is whole.
         if let Some(copied) = same_rows(&mut src, &mut dst, &tables, scope).await? {
             dst.end(false).await?;
-            src.end(false).await?;
-            drop((src, dst));
+            moving::delete(&mut src, &tables, tenants).await?;
+            moving::commit(&mut src).await?;
             report.already_copied = true;
             report.tables = copied;
-            report.source_locked_seconds =
-                remove_from_source(&source, &tables, scope, &report.tables).await?;
             report.moved = true;
+            report.source_locked_seconds = locked.elapsed().as_secs_f64();
             report.seconds = started.elapsed().as_secs_f64();
             return Ok(report);
         }
@@ -69,13 +78,10 @@ pub async fn copy(
     let plan = Scope { tables: &tables, tenants: scope, expected: &expected };
     let origin = Origin::Database(src);
     let mut report = deliver(&target, dst, origin, &plan, &occupancy, options, report).await?;
+    if let Some(locked) = locked {
+        report.source_locked_seconds = locked.elapsed().as_secs_f64();
+    }
     report.seconds = started.elapsed().as_secs_f64();
     report.rows_per_second = report.rows as f64 / report.seconds.max(1e-9);
-    if options.move_tenants {
-        report.source_locked_seconds =
-            remove_from_source(&source, &tables, scope, &report.tables).await?;
-        report.moved = true;
-        report.seconds = started.elapsed().as_secs_f64();
-    }
     Ok(report)
 }

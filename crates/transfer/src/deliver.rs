@@ -7,8 +7,9 @@ use std::time::Instant;
 use uuid::Uuid;
 
 use crate::TransferError;
-use crate::conn::{Conn, Side};
+use crate::conn::{Conn, Role, Side};
 use crate::load::load_and_verify;
+use crate::moving;
 use crate::origin::Origin;
 use crate::report::{CopyOptions, CopyReport, Occupancy, Scope};
 use crate::tables::TableSpec;
@@ -53,17 +54,29 @@ pub(crate) async fn deliver(
         Occupancy::Empty => {}
     }
 
-    dst.begin(true).await?;
+    dst.begin(Role::Write).await?;
     let (origin_back, outcome) =
         load_and_verify(origin, &mut dst, tables, scope, expected, options, &mut report).await;
-    if let Some(Origin::Database(mut src)) = origin_back {
-        let _ = src.end(false).await;
+    let mut src = match origin_back {
+        Some(Origin::Database(src)) => Some(src),
+        _ => None,
+    };
+    let committed = match outcome {
+        Ok(()) => dst.end(true).await,
+        Err(e) => {
+            let _ = dst.end(false).await;
+            Err(e)
+        }
+    };
+    if let Some(src) = &mut src {
+        if options.move_tenants && committed.is_ok() {
+            moving::commit(src).await?;
+            report.moved = true;
+        } else {
+            let _ = src.end(false).await;
+        }
     }
-    if let Err(e) = outcome {
-        let _ = dst.end(false).await;
-        return Err(e);
-    }
-    dst.end(true).await?;
+    committed?;
     report.rows = report.tables.iter().map(|t| t.rows).sum();
     report.seconds = started.elapsed().as_secs_f64();
     report.rows_per_second = report.rows as f64 / report.seconds.max(1e-9);

@@ -132,15 +132,29 @@ pub enum TransferError {
         /// What the database said (scrubbed of passwords).
         message: String,
     },
-    /// `--move`: the source changed between the copy and the deletion.
+    /// `--move`: the application wrote to the moved tenants in the source during the move.
     #[error(
-        "--move: {table} of the moved tenants changed in the source since they were copied, so \
-         nothing was deleted from the source (the target has the copy as it was); copy again \
-         with --replace --move"
+        "--move: the moved tenants were written to in {source_db} while they were being moved \
+         ({message}), so the move stopped: nothing was copied into the target or deleted from \
+         the source; run it again when they are quiet"
     )]
-    SourceChanged {
-        /// The first table found changed.
-        table: &'static str,
+    WrittenDuringMove {
+        /// The source, described.
+        source_db: String,
+        /// What the source said.
+        message: String,
+    },
+    /// `--move`: the target committed the tenants, the source then failed to delete them.
+    #[error(
+        "--move: the tenants are copied and committed in the target, but {source_db} failed while \
+         deleting them: {message}; run the same move again: finding the target holding exactly \
+         their rows, it deletes them from the source"
+    )]
+    MoveUnfinished {
+        /// The source, described.
+        source_db: String,
+        /// What the source said.
+        message: String,
     },
     /// The writer stopped taking rows (its own error is the one reported).
     #[error("the target stopped taking rows")]
@@ -193,6 +207,8 @@ pub(crate) fn database_error(
 ) -> TransferError {
     use sea_orm::sqlx::postgres::PgDatabaseError;
     const FOREIGN_KEY_VIOLATION: &str = "23503";
+    /// Only a move's repeatable-read delete meets one: a row written since its snapshot.
+    const SERIALIZATION_FAILURE: &str = "40001";
     /// SQLSTATE class 23: unique, check, not-null, exclusion violations.
     const INTEGRITY_CONSTRAINT_VIOLATION: &str = "23";
     let postgres = e.as_database_error().and_then(|d| d.try_downcast_ref::<PgDatabaseError>());
@@ -201,6 +217,12 @@ pub(crate) fn database_error(
         return TransferError::Orphan {
             table: pg.table().unwrap_or("a table").to_owned(),
             detail: pg.detail().unwrap_or(pg.message()).trim_end_matches('.').to_owned(),
+        };
+    }
+    if let Some(pg) = postgres.filter(|pg| pg.code() == SERIALIZATION_FAILURE) {
+        return TransferError::WrittenDuringMove {
+            source_db: database.to_owned(),
+            message: pg.message().to_owned(),
         };
     }
     if let Some(pg) = postgres.filter(|pg| pg.code().starts_with(INTEGRITY_CONSTRAINT_VIOLATION)) {

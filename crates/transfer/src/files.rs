@@ -15,7 +15,7 @@ use db_config::DatabaseConfig;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-use crate::conn::Side;
+use crate::conn::{Role, Side};
 use crate::deliver::{deliver, occupancy, source_checks};
 use crate::export_format::{FORMAT, MANIFEST, Manifest, TableFile, file_error};
 use crate::origin::{ExportDir, Origin};
@@ -41,7 +41,7 @@ pub async fn export(
     let scope = (!tenants.is_empty()).then_some(tenants);
     let mut src = source.conn().await?;
     let tables = tables::parents_first(tables::all()?, &src.references().await?);
-    src.begin(false).await?;
+    src.begin(Role::Read).await?;
     let expected = source_checks(&mut src, &tables, scope).await?;
     let bars = process_io::progress::Progress::new(progress);
     let mut files = Vec::with_capacity(tables.len());
@@ -131,7 +131,7 @@ pub async fn import(
         .iter()
         .map(|t| export.entry(t.name).map(|e| e.rows))
         .collect::<Result<Vec<_>, _>>()?;
-    dst.begin(false).await?;
+    dst.begin(Role::Read).await?;
     let occupancy: Occupancy = occupancy(&mut dst, &tables, scope).await?;
     dst.end(false).await?;
     let report = CopyReport::new(&source_name, &target.name, &tenants);

@@ -11,11 +11,12 @@ use uuid::Uuid;
 
 use crate::TransferError;
 use crate::conn::Conn;
+use crate::moving;
 use crate::origin::{Origin, read_all};
 use crate::report::{CopyOptions, CopyReport};
 use crate::stream::{Feed, IN_FLIGHT};
 use crate::tables::{self, TableSpec};
-use crate::verify::verify;
+use crate::verify::{ReadBack, mismatch_of, read_back};
 use bulk_load::SetAside;
 
 /// The origin back (when the reader gave it back) and how the load went.
@@ -50,7 +51,8 @@ pub(crate) async fn load_and_verify(
     // Copied rows come with their computed values: triggers that would compute them again
     // are set aside too.
     let what = SetAside { keys_and_indexes: bare, insert_triggers: true };
-    let restore = match dst.set_aside(&names, what).await {
+    let loads: Vec<(&str, u64)> = names.iter().copied().zip(expected.iter().copied()).collect();
+    let restore = match dst.set_aside(&loads, what).await {
         Ok(restore) => restore,
         Err(e) => return (Some(source), Err(e)),
     };
@@ -104,10 +106,34 @@ pub(crate) async fn load_and_verify(
                 format!("({}): ({}) references {}", orphan.key, orphan.reference, orphan.parent);
             return Err(TransferError::Orphan { table: orphan.table, detail });
         }
-        verify(&mut source, dst, tables, scope, &source_digests, report).await
-    }
-    .await;
-    (Some(source), checked)
+        read_back(dst, tables, scope, &source_digests).await
+    };
+    // A move deletes the tenants from the source meanwhile, in its own transaction, which
+    // commits only after the target's.
+    let deleted = async {
+        match (&mut source, options.move_tenants, scope) {
+            (Origin::Database(src), true, Some(tenants)) => {
+                moving::delete(src, tables, tenants).await
+            }
+            _ => Ok(()),
+        }
+    };
+    let (checked, deleted) = tokio::join!(checked, deleted);
+    let outcome = match checked {
+        Ok(ReadBack::Same(reports)) => deleted.map(|()| report.tables = reports),
+        Ok(ReadBack::Differs(i, target_digest)) => {
+            if let (Origin::Database(src), true, Ok(())) =
+                (&mut source, options.move_tenants, &deleted)
+                && let Err(e) = moving::undelete(src).await
+            {
+                return (Some(source), Err(e));
+            }
+            let (table, source_digest) = (&tables[i], &source_digests[i]);
+            Err(mismatch_of(&mut source, dst, table, scope, source_digest, &target_digest).await)
+        }
+        Err(e) => Err(e),
+    };
+    (Some(source), outcome)
 }
 
 /// Whether the target's tables, once the scope is emptied, hold few enough rows for a

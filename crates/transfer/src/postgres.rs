@@ -8,6 +8,7 @@ use tokio::sync::mpsc;
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::TransferError;
+use crate::conn::Role;
 use crate::pg_binary::{self, RowSplitter};
 use crate::stream::{Collect, Feed, Sink};
 use crate::tables::TableSpec;
@@ -174,25 +175,35 @@ pub(crate) fn uuid_literal(id: &uuid::Uuid) -> String {
     format!("'{id}'")
 }
 
-/// Starts the transaction a copy reads or writes in. Behind a transaction-pooling
+/// Starts the transaction a copy reads, moves or writes in. Behind a transaction-pooling
 /// PgBouncer the server connection is ours only inside it: drop prepared statements an
 /// earlier client left there.
 pub(crate) async fn begin(
     conn: &mut PgConnection,
-    read_only: bool,
+    role: Role,
     pgbouncer: bool,
 ) -> Result<(), sqlx::Error> {
-    let begin = if read_only { "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" } else { "BEGIN" };
+    // A move deletes in its snapshot: repeatable read makes the delete of a row written
+    // since fail rather than lose the write.
+    let begin = match role {
+        Role::Read => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        Role::Move => "BEGIN ISOLATION LEVEL REPEATABLE READ",
+        Role::Write => "BEGIN",
+    };
     sqlx::raw_sql(sqlx::AssertSqlSafe(begin)).execute(&mut *conn).await?;
     db_config::clear_prepared_statements(conn, pgbouncer).await?;
     // A copy is one long transaction; the application's statement timeout is not for it.
-    sqlx::raw_sql("SET LOCAL statement_timeout = 0").execute(&mut *conn).await?;
-    if !read_only {
-        // Index builds are the copy's longest steps; a table the application holds should
-        // fail the copy within a bounded time rather than queue its traffic behind it.
-        let settings = "SET LOCAL maintenance_work_mem = '256MB'; SET LOCAL lock_timeout = '30s'";
-        sqlx::raw_sql(settings).execute(&mut *conn).await?;
-    }
+    // Index builds are its longest steps, and a lock the application holds should fail it
+    // within a bounded time rather than queue the application's traffic behind it.
+    let settings = match role {
+        Role::Read => "SET LOCAL statement_timeout = 0",
+        Role::Move => "SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = '30s'",
+        Role::Write => {
+            "SET LOCAL statement_timeout = 0; SET LOCAL maintenance_work_mem = '256MB'; \
+             SET LOCAL lock_timeout = '30s'"
+        }
+    };
+    sqlx::raw_sql(settings).execute(&mut *conn).await?;
     Ok(())
 }
 

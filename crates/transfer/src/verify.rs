@@ -5,32 +5,52 @@ use uuid::Uuid;
 use crate::TransferError;
 use crate::conn::Conn;
 use crate::origin::Origin;
-use crate::report::{CopyReport, TableReport};
+use crate::report::TableReport;
 use crate::stream::Sink;
 use crate::tables::TableSpec;
 use crate::value::Digest;
 
+/// What reading the target back found.
+pub(crate) enum ReadBack {
+    /// Every table as read from the source.
+    Same(Vec<TableReport>),
+    /// The first table that differs (its place in the tables) and what the target holds.
+    Differs(usize, Digest),
+}
+
 /// Reads the target back table by table and compares with what was read from the source.
-pub(crate) async fn verify(
-    src: &mut Origin,
+pub(crate) async fn read_back(
     dst: &mut Conn,
     tables: &[TableSpec],
     scope: Option<&[Uuid]>,
     source_digests: &[Digest],
-    report: &mut CopyReport,
-) -> Result<(), TransferError> {
-    for (table, source_digest) in tables.iter().zip(source_digests) {
+) -> Result<ReadBack, TransferError> {
+    let mut reports = Vec::with_capacity(tables.len());
+    for (i, (table, source_digest)) in tables.iter().zip(source_digests).enumerate() {
         let target_digest = dst.read_table(table, scope, Sink::Digest).await?;
         if target_digest != *source_digest {
-            let first = match src {
-                Origin::Database(src) => first_difference(src, dst, table, scope).await,
-                Origin::Files(_) => None,
-            };
-            return Err(mismatch(table, source_digest, &target_digest, first));
+            return Ok(ReadBack::Differs(i, target_digest));
         }
-        report.tables.push(table_report(table, source_digest, &target_digest));
+        reports.push(table_report(table, source_digest, &target_digest));
     }
-    Ok(())
+    Ok(ReadBack::Same(reports))
+}
+
+/// The failure of `table` differing, naming the first row that differs where the origin
+/// (a database, still in its snapshot) can be read again.
+pub(crate) async fn mismatch_of(
+    src: &mut Origin,
+    dst: &mut Conn,
+    table: &TableSpec,
+    scope: Option<&[Uuid]>,
+    source_digest: &Digest,
+    target_digest: &Digest,
+) -> TransferError {
+    let first = match src {
+        Origin::Database(src) => first_difference(src, dst, table, scope).await,
+        Origin::Files(_) => None,
+    };
+    mismatch(table, source_digest, target_digest, first)
 }
 
 pub(crate) fn table_report(table: &TableSpec, source: &Digest, target: &Digest) -> TableReport {

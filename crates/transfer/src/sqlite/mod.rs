@@ -254,15 +254,11 @@ impl Sqlite {
         .await
     }
 
-    /// The objects of `kind` (`trigger`, `index`) on `tables` that their CREATE statement
-    /// can build again, as `(name, CREATE statement)`; indexes behind a table's own keys
-    /// (which have none) stay.
-    /// Sets aside for a load into `tables` the triggers that write on insert (those that
-    /// only check stay on) and, with `bare`, the indexes; returns the statements that
-    /// create them again.
+    /// Sets aside for a load into the tables of `loads` what [`bulk::sqlite::plan`] names;
+    /// returns the statements that create it again.
     pub(crate) async fn set_aside(
         &self,
-        tables: &[&str],
+        loads: &[(&str, u64)],
         what: SetAside,
     ) -> Result<Vec<String>, TransferError> {
         let objects = self
@@ -279,7 +275,7 @@ impl Sqlite {
                 Ok(rows.collect::<Result<Vec<_>, _>>()?)
             })
             .await?;
-        let (drop, restore) = bulk::sqlite::plan(objects, tables, what);
+        let (drop, restore) = bulk::sqlite::plan(objects, loads, what);
         self.execute_all("setting indexes and triggers aside for the load", &drop).await?;
         Ok(restore)
     }
