@@ -212,6 +212,28 @@ impl Conn {
         self.count_where(table, &filter).await
     }
 
+    /// The rows of each of `tables` (of `tenants` only, when given), in one statement.
+    pub(crate) async fn counts(
+        &mut self,
+        tables: &[TableSpec],
+        tenants: Option<&[uuid::Uuid]>,
+    ) -> Result<Vec<u64>, TransferError> {
+        let literal = self.uuid_literal();
+        let counts: Vec<String> = tables
+            .iter()
+            .map(|t| {
+                format!("(SELECT count(*) FROM {}{})", t.name, t.tenant_filter(tenants, literal))
+            })
+            .collect();
+        let sql = format!("SELECT {}", counts.join(", "));
+        let failed = self.failed("counting the rows of each table");
+        let counts = match &mut self.driver {
+            Driver::Postgres { conn, .. } => postgres::counts(conn, sql).await.map_err(failed),
+            Driver::Sqlite(file) => file.counts(sql, tables.len()).await,
+        }?;
+        Ok(counts.into_iter().map(|rows| rows.max(0) as u64).collect())
+    }
+
     /// The rows of `table` that `filter` (` WHERE …`, or empty) selects.
     pub(crate) async fn count_where(
         &mut self,

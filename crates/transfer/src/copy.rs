@@ -44,19 +44,26 @@ pub async fn copy(
     let mut dst = target.conn().await?;
     let tables = tables::parents_first(tables::all()?, &dst.references().await?);
     let mut src = source.conn().await?;
-    let locked = match scope {
-        Some(tenants) if options.move_tenants => {
-            Some(moving::begin(&mut src, &tables, tenants).await?)
-        }
-        _ => {
-            src.begin(Role::Read).await?;
-            None
-        }
+    // The source's snapshot (for a move, its lock) and what the target holds, side by side.
+    let source_side = async {
+        let locked = match scope {
+            Some(tenants) if options.move_tenants => {
+                Some(moving::begin(&mut src, &tables, tenants).await?)
+            }
+            _ => {
+                src.begin(Role::Read).await?;
+                None
+            }
+        };
+        Ok::<_, TransferError>((locked, source_checks(&mut src, &tables, scope).await?))
     };
-    let expected = source_checks(&mut src, &tables, scope).await?;
-
-    dst.begin(Role::Read).await?;
-    let occupancy = occupancy(&mut dst, &tables, scope).await?;
+    let target_side = async {
+        dst.begin(Role::Read).await?;
+        occupancy(&mut dst, &tables, scope).await
+    };
+    let (source_side, occupancy) = tokio::join!(source_side, target_side);
+    let (locked, expected) = source_side?;
+    let occupancy = occupancy?;
     let mut report = CopyReport::new(&source.name, &target.name, &options.tenants);
     if let (Occupancy::Data(_), Some(locked), Some(tenants)) = (&occupancy, locked, scope)
         && !options.replace

@@ -90,18 +90,20 @@ pub(crate) async fn source_checks(
     tables: &[TableSpec],
     scope: Option<&[Uuid]>,
 ) -> Result<Vec<u64>, TransferError> {
+    let counts = src.counts(tables, scope).await?;
     let tenants_table = tenants_table(tables)?;
-    for tenant in scope.unwrap_or_default() {
-        if src.count(tenants_table, Some(std::slice::from_ref(tenant))).await? == 0 {
-            return Err(TransferError::NoSuchTenant {
-                tenant: *tenant,
-                source_db: src.name.clone(),
-            });
+    let found = tables.iter().zip(&counts).find(|(t, _)| t.name == tenants_table.name);
+    if let (Some(tenants), Some((_, &found))) = (scope, found)
+        && found < tenants.len() as u64
+    {
+        for tenant in tenants {
+            if src.count(tenants_table, Some(std::slice::from_ref(tenant))).await? == 0 {
+                return Err(TransferError::NoSuchTenant {
+                    tenant: *tenant,
+                    source_db: src.name.clone(),
+                });
+            }
         }
-    }
-    let mut counts = Vec::with_capacity(tables.len());
-    for table in tables {
-        counts.push(src.count(table, scope).await?);
     }
     Ok(counts)
 }
@@ -122,13 +124,13 @@ pub(crate) async fn occupancy(
     tables: &[TableSpec],
     scope: Option<&[Uuid]>,
 ) -> Result<Occupancy, TransferError> {
-    let mut held = Vec::new();
-    for table in tables {
-        let rows = dst.count(table, scope).await?;
-        if rows > 0 {
-            held.push(format!("{}: {rows} rows", table.name));
-        }
-    }
+    let counts = dst.counts(tables, scope).await?;
+    let held: Vec<String> = tables
+        .iter()
+        .zip(counts)
+        .filter(|(_, rows)| *rows > 0)
+        .map(|(table, rows)| format!("{}: {rows} rows", table.name))
+        .collect();
     if held.is_empty() {
         return Ok(Occupancy::Empty);
     }

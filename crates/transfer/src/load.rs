@@ -60,7 +60,19 @@ pub(crate) async fn load_and_verify(
     let progress = Progress::new(options.progress);
     let (sender, mut receiver) = mpsc::channel::<Feed>(IN_FLIGHT);
     let scope_owned: Option<Vec<Uuid>> = scope.map(<[Uuid]>::to_vec);
-    let reader = tokio::spawn(read_all(source, Arc::new(tables.to_vec()), scope_owned, sender));
+    // A move deletes the tenants from the source as soon as they are read, in its own
+    // transaction (which commits only after the target's), while the target writes.
+    let moved_tenants = scope_owned.clone().filter(|_| options.move_tenants);
+    let tables_owned = Arc::new(tables.to_vec());
+    let reader = tokio::spawn(async move {
+        let mut source = read_all(source, Arc::clone(&tables_owned), scope_owned, sender).await?;
+        if let (Origin::Database(src), Some(tenants)) = (&mut source, moved_tenants)
+            && let Err(e) = moving::delete(src, &tables_owned, &tenants).await
+        {
+            return Err((Some(source), e));
+        }
+        Ok(source)
+    });
     let mut source_digests = Vec::with_capacity(tables.len());
     for (table, &rows) in tables.iter().zip(expected) {
         let bar = progress.table(table.name, rows);
@@ -89,11 +101,6 @@ pub(crate) async fn load_and_verify(
         }
     }
     drop(receiver);
-    let mut source = match reader.await {
-        Ok(Ok(conn)) => conn,
-        Ok(Err((back, e))) => return (back, Err(e)),
-        Err(join) => return (None, Err(reader_died(report, join))),
-    };
     progress.note(if bare {
         "Building keys, indexes and foreign keys, then verifying"
     } else {
@@ -108,22 +115,19 @@ pub(crate) async fn load_and_verify(
         }
         read_back(dst, tables, scope, &source_digests).await
     };
-    // A move deletes the tenants from the source meanwhile, in its own transaction, which
-    // commits only after the target's.
-    let deleted = async {
-        match (&mut source, options.move_tenants, scope) {
-            (Origin::Database(src), true, Some(tenants)) => {
-                moving::delete(src, tables, tenants).await
-            }
-            _ => Ok(()),
-        }
+    let (checked, read) = tokio::join!(checked, reader);
+    let mut source = match read {
+        Ok(Ok(source)) => source,
+        Ok(Err((back, e))) => return (back, Err(e)),
+        Err(join) => return (None, Err(reader_died(report, join))),
     };
-    let (checked, deleted) = tokio::join!(checked, deleted);
     let outcome = match checked {
-        Ok(ReadBack::Same(reports)) => deleted.map(|()| report.tables = reports),
+        Ok(ReadBack::Same(reports)) => {
+            report.tables = reports;
+            Ok(())
+        }
         Ok(ReadBack::Differs(i, target_digest)) => {
-            if let (Origin::Database(src), true, Ok(())) =
-                (&mut source, options.move_tenants, &deleted)
+            if let (Origin::Database(src), true) = (&mut source, options.move_tenants)
                 && let Err(e) = moving::undelete(src).await
             {
                 return (Some(source), Err(e));

@@ -233,6 +233,13 @@ pub(crate) async fn references(
     .await
 }
 
+/// The counts `sql` selects, in one row.
+pub(crate) async fn counts(conn: &mut PgConnection, sql: String) -> Result<Vec<i64>, sqlx::Error> {
+    use sqlx::Row;
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false).fetch_one(&mut *conn).await?;
+    (0..row.len()).map(|i| row.try_get(i)).collect()
+}
+
 /// The count `sql` selects.
 pub(crate) async fn count_sql(conn: &mut PgConnection, sql: String) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).persistent(false).fetch_one(&mut *conn).await

@@ -348,6 +348,18 @@ impl Sqlite {
     }
 
     /// The count `sql` selects from `table`.
+    /// The `columns` counts `sql` selects, in one row.
+    pub(crate) async fn counts(
+        &self,
+        sql: String,
+        columns: usize,
+    ) -> Result<Vec<i64>, TransferError> {
+        self.blocking("counting the rows of each table", move |conn| {
+            Ok(conn.query_row(&sql, [], |row| (0..columns).map(|i| row.get(i)).collect())?)
+        })
+        .await
+    }
+
     pub(crate) async fn count_sql(&self, table: &str, sql: String) -> Result<i64, TransferError> {
         self.blocking(&format!("counting {table}"), move |conn| {
             Ok(conn.query_row(&sql, [], |row| row.get(0))?)
