@@ -71,6 +71,26 @@ async fn a_tenant_is_copied_alone_and_a_move_deletes_it_from_the_source_only_aft
 }
 
 #[tokio::test]
+async fn a_tenant_the_source_does_not_have_is_refused_by_name_and_nothing_changes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (source, target) = seeded_source_and_a_target_without_the_sample_tenant(dir.path()).await;
+    let before = (content(source.conn()).await, content(target.conn()).await);
+    let unknown = "0193a000-0001-7000-8000-0000000000ff";
+
+    let run = copy(
+        dir.path(),
+        source.url(),
+        target.url(),
+        &["--tenant", SAMPLE_TENANT, "--tenant", unknown, "--move"],
+    );
+    assert_eq!(run.code, 2, "{}", run.output());
+    assert!(run.stderr.contains(&format!("--tenant {unknown}: no such tenant")), "{}", run.stderr);
+    assert!(!run.stderr.contains(SAMPLE_TENANT), "only the missing one is named: {}", run.stderr);
+    assert_same_content(&before.0, &content(source.conn()).await, "the source");
+    assert_same_content(&before.1, &content(target.conn()).await, "the target");
+}
+
+#[tokio::test]
 async fn a_tenant_moves_from_the_sqlite_prototype_to_postgres_and_back() {
     let dir = tempfile::tempdir().expect("tempdir");
     let prototype = seeded_sqlite(dir.path()).await;
