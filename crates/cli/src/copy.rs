@@ -25,7 +25,9 @@ pub(crate) struct CopyArgs {
     /// Copy only this tenant, with everything that belongs to it (repeatable).
     #[arg(long = "tenant", value_name = "ID")]
     tenants: Vec<Uuid>,
-    /// Then delete the tenants from the source (after the target committed them).
+    /// Also delete the tenants from the source: locked there for the move, deleted in the
+    /// snapshot that was copied, committed after the target (a write to them meanwhile
+    /// stops the move, both sides unchanged).
     #[arg(long = "move", requires = "tenants")]
     move_tenants: bool,
     #[command(flatten)]
