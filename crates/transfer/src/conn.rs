@@ -111,8 +111,8 @@ impl Side {
 pub(crate) enum Role {
     /// One snapshot to read in.
     Read,
-    /// The source of a move: one snapshot to read the tenants in and then delete them
-    /// ([`crate::moving`]), writers kept out.
+    /// The source of a move: one snapshot to read the tenants in and then delete them,
+    /// writers kept out.
     Move,
     /// The target's one transaction.
     Write,

@@ -12,7 +12,7 @@ use crate::load::load_and_verify;
 use crate::moving;
 use crate::origin::Origin;
 use crate::report::{CopyOptions, CopyReport, Occupancy, Scope};
-use crate::tables::TableSpec;
+use crate::tables::{TableSpec, tenants_table};
 
 /// Into the target, in one transaction: refuses or replaces what it holds of the scope,
 /// loads every table from `origin`, verifies, commits. Fills in `report`.
@@ -106,16 +106,6 @@ pub(crate) async fn source_checks(
         }
     }
     Ok(counts)
-}
-
-pub(crate) fn tenants_table(tables: &[TableSpec]) -> Result<&TableSpec, TransferError> {
-    use sea_orm::EntityName;
-    let name = entity::tenants::Entity.table_name();
-    tables.iter().find(|t| t.name == name).ok_or(TransferError::UnsupportedColumn {
-        table: "tenants",
-        column: "id",
-        column_type: "missing".to_owned(),
-    })
 }
 
 /// What the target already holds of what the copy brings.

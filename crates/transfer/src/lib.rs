@@ -12,8 +12,8 @@
 
 // Layers, each using only those above it: value, time, tables (what rows are);
 // stream, report, export_format (shared types); conn and its backends (one database);
-// origin (where rows come from); verify, load, deliver (into the target); copy, files,
-// moving (the entry points).
+// origin (where rows come from), moving (a move's source side); verify, load, deliver
+// (into the target); copy, files (the entry points).
 mod conn;
 mod copy;
 mod deliver;

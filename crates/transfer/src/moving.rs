@@ -12,8 +12,7 @@ use uuid::Uuid;
 
 use crate::TransferError;
 use crate::conn::{Conn, Role};
-use crate::deliver::tenants_table;
-use crate::tables::{self, TableSpec};
+use crate::tables::{self, TableSpec, tenants_table};
 
 /// Where [`undelete`] goes back to.
 const BEFORE_THE_DELETE: &str = "before_the_delete";

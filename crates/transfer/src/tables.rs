@@ -87,6 +87,16 @@ pub(crate) fn deletes(
         .collect()
 }
 
+/// The `tenants` table among `tables`.
+pub(crate) fn tenants_table(tables: &[TableSpec]) -> Result<&TableSpec, TransferError> {
+    let name = entity::tenants::Entity.table_name();
+    tables.iter().find(|t| t.name == name).ok_or(TransferError::UnsupportedColumn {
+        table: "tenants",
+        column: "id",
+        column_type: "missing".to_owned(),
+    })
+}
+
 /// Every table of the entities, in name order.
 pub fn all() -> Result<Vec<TableSpec>, TransferError> {
     let tenants_table = entity::tenants::Entity.table_name();
