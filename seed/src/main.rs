@@ -6,6 +6,11 @@ use clap::Parser;
 use db_config::DatabaseConfig;
 use seed::cli::{SeedArgs, run};
 
+/// Seeding SQLite allocates a value per bound parameter on one thread and frees it on
+/// SQLite's: mimalloc does that at a fraction of the system allocator's cost.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Fill the configured database with realistic, deterministic fake data at scale.
 ///
 /// The same seed and sizes always give the same rows; running the same seeding twice does

@@ -14,6 +14,11 @@ use clap::{Parser, Subcommand};
 use db_config::{ConfigError, DatabaseConfig};
 use migration::cli::{Destructive, MigrateCommand};
 
+/// Seeding and copying into SQLite allocate a value per bound parameter on one thread and
+/// free it on SQLite's: mimalloc does that at a fraction of the system allocator's cost.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Operate the support platform's database: see the resolved configuration, check that
 /// the database is reachable, serve a health endpoint, and run migrations.
 ///
