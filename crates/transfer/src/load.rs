@@ -24,7 +24,8 @@ type Loaded = (Option<Origin>, Result<(), TransferError>);
 
 /// Inside the target's transaction: clears the scope, loads every table while the source
 /// is read, builds back what was set aside, checks references, and compares digests.
-/// Gives the source connection back (still in its snapshot) when the reader finished.
+/// Gives the source connection back (still in its snapshot) when the reader finished; the
+/// source of a move has then deleted the tenants, uncommitted.
 pub(crate) async fn load_and_verify(
     source: Origin,
     dst: &mut Conn,
