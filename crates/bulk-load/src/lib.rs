@@ -268,7 +268,22 @@ pub mod sqlite {
 
     #[cfg(test)]
     mod tests {
-        use super::writes_on_insert;
+        use super::{Object, SetAside, plan, writes_on_insert};
+
+        #[test]
+        fn only_tables_receiving_many_rows_have_their_indexes_set_aside() {
+            let index = |table: &str| Object {
+                kind: "index".to_owned(),
+                name: format!("idx_{table}"),
+                table: table.to_owned(),
+                sql: format!("CREATE INDEX idx_{table} ON {table} (x)"),
+            };
+            let objects = vec![index("messages"), index("tags"), index("webhooks")];
+            let what = SetAside { keys_and_indexes: true, insert_triggers: false };
+            let (drop, restore) = plan(objects, &[("messages", 10_000), ("tags", 12)], what);
+            assert_eq!(drop, ["DROP INDEX idx_messages"]);
+            assert_eq!(restore, ["CREATE INDEX idx_messages ON messages (x)"]);
+        }
 
         #[test]
         fn only_triggers_that_write_on_insert_are_set_aside() {

@@ -347,7 +347,6 @@ impl Sqlite {
         .await
     }
 
-    /// The count `sql` selects from `table`.
     /// The `columns` counts `sql` selects, in one row.
     pub(crate) async fn counts(
         &self,
@@ -360,6 +359,7 @@ impl Sqlite {
         .await
     }
 
+    /// The count `sql` selects from `table`.
     pub(crate) async fn count_sql(&self, table: &str, sql: String) -> Result<i64, TransferError> {
         self.blocking(&format!("counting {table}"), move |conn| {
             Ok(conn.query_row(&sql, [], |row| row.get(0))?)
