@@ -58,13 +58,17 @@ pub enum SeedError {
     #[error("seeding failed and was rolled back, nothing was written: {0}")]
     Copy(#[source] sea_orm::sqlx::Error),
     /// Generated rows do not fit their table's columns (a bug, not an input).
-    #[error("the rows generated for {table} do not fit its columns: {source}; nothing was written")]
+    #[error(
+        "the rows generated for {table} do not fit its columns: a row of {values} values for \
+         {columns} columns; nothing was written"
+    )]
     RowShape {
         /// The table.
         table: &'static str,
-        /// What sea-query said.
-        #[source]
-        source: sea_orm::sea_query::error::Error,
+        /// The values of the row that does not fit.
+        values: usize,
+        /// The table's columns written.
+        columns: usize,
     },
     /// The row generator stopped (a bug, not an input); nothing was written.
     #[error("the row generator stopped: {0}; nothing was written")]

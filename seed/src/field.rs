@@ -97,14 +97,13 @@ impl Field {
     }
 
     /// The value bound as a query parameter (SQLite).
-    pub(crate) fn to_value(&self) -> Value {
+    pub(crate) fn into_value(self) -> Value {
         match self {
-            Self::Uuid(id) => Value::Uuid(Some(*id)),
-            Self::Text(text) | Self::Decimal(text) => Value::String(Some(text.clone())),
-            Self::Int(n) => Value::BigInt(Some(*n)),
-            Self::Bool(b) => Value::Bool(Some(*b)),
-            Self::Time(at) => Value::ChronoDateTimeUtc(Some(*at)),
-            Self::Json(text) => Value::String(Some(text.clone())),
+            Self::Uuid(id) => Value::Uuid(Some(id)),
+            Self::Text(text) | Self::Decimal(text) | Self::Json(text) => Value::String(Some(text)),
+            Self::Int(n) => Value::BigInt(Some(n)),
+            Self::Bool(b) => Value::Bool(Some(b)),
+            Self::Time(at) => Value::ChronoDateTimeUtc(Some(at)),
             Self::Null => Value::String(None),
         }
     }
