@@ -77,8 +77,8 @@ fn encode_copy_row(row: &Row, out: &mut Vec<u8>) {
 }
 
 /// Writes `spec`'s rows into SQLite with multi-row INSERTs in the seeding's transaction.
-/// The generator thread also turns each batch into the statement's values, so that the
-/// connection's thread, which every row waits for, only binds and steps.
+/// The generator thread turns each batch into the statement's values; every full batch
+/// shares one SQL text (and so one prepared statement).
 pub(crate) async fn insert_table(
     txn: &DatabaseTransaction,
     spec: &TableSpec,
