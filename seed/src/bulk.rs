@@ -6,10 +6,10 @@
 
 use bulk_load::{self as bulk, SetAside};
 use sea_orm::sqlx::{self, PgConnection};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement};
 use serde::Serialize;
 
 use crate::SeedError;
+use crate::sqlite::Seeding;
 use crate::tables::TableSpec;
 
 /// How the rows were written.
@@ -103,42 +103,31 @@ pub(crate) async fn restore_postgres(
 /// [`prepare_postgres`] on SQLite: the indexes set aside (keys and foreign keys are part of
 /// the tables there, and check each row as it comes).
 pub(crate) async fn prepare_sqlite(
-    txn: &DatabaseTransaction,
+    seeding: &Seeding,
     tables: &[TableSpec],
 ) -> Result<(Choice, Vec<String>), SeedError> {
     let choice = choose(tables, async |sql| {
-        let row = txn.query_one_raw(Statement::from_string(DbBackend::Sqlite, sql)).await?;
-        Ok(row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0))
+        seeding.run(move |conn| Ok(conn.query_row(&sql, [], |row| row.get(0))?)).await
     })
     .await?;
     if choice.path == LoadPath::Indexed {
         return Ok((choice, Vec::new()));
     }
-    let objects = txn
-        .query_all_raw(Statement::from_string(DbBackend::Sqlite, bulk::sqlite::OBJECTS))
-        .await?
-        .into_iter()
-        .map(|row| {
-            Ok(bulk::sqlite::Object {
-                kind: row.try_get_by_index(0)?,
-                name: row.try_get_by_index(1)?,
-                table: row.try_get_by_index(2)?,
-                sql: row.try_get_by_index(3)?,
-            })
+    let objects = seeding
+        .run(|conn| {
+            let mut objects = conn.prepare(bulk::sqlite::OBJECTS)?;
+            let rows = objects.query_map([], |row| {
+                Ok(bulk::sqlite::Object {
+                    kind: row.get(0)?,
+                    name: row.get(1)?,
+                    table: row.get(2)?,
+                    sql: row.get(3)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
-        .collect::<Result<Vec<_>, sea_orm::DbErr>>()?;
+        .await?;
     let (drop, restore) = bulk::sqlite::plan(objects, &loads(tables), SEEDER_SETS_ASIDE);
-    execute_all_sqlite(txn, &drop).await?;
+    seeding.execute_all(drop).await?;
     Ok((choice, restore))
-}
-
-/// Runs each statement in turn in the seeding's SQLite transaction.
-pub(crate) async fn execute_all_sqlite(
-    txn: &DatabaseTransaction,
-    statements: &[String],
-) -> Result<(), SeedError> {
-    for statement in statements {
-        txn.execute_unprepared(statement).await?;
-    }
-    Ok(())
 }

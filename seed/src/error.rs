@@ -70,6 +70,12 @@ pub enum SeedError {
         /// The table's columns written.
         columns: usize,
     },
+    /// SQLite failed; the seeding's transaction was rolled back.
+    #[error("seeding failed and was rolled back, nothing was written: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The thread writing to SQLite stopped (a bug, not an input); nothing was written.
+    #[error("the SQLite writer stopped: {0}; nothing was written")]
+    Writer(#[source] tokio::task::JoinError),
     /// The row generator stopped (a bug, not an input); nothing was written.
     #[error("the row generator stopped: {0}; nothing was written")]
     Generator(#[source] tokio::task::JoinError),
@@ -88,6 +94,8 @@ impl SeedError {
             Self::Config(e) if !e.is_configuration() => 1,
             Self::Database(_)
             | Self::Copy(_)
+            | Self::Sqlite(_)
+            | Self::Writer(_)
             | Self::Generator(_)
             | Self::RowShape { .. }
             | Self::ResetFailed(_)

@@ -1,7 +1,7 @@
 //! One generated value, written as PostgreSQL COPY text or bound as an SQLite parameter.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use sea_orm::Value;
+use rusqlite::types::{ToSqlOutput, ValueRef};
 use uuid::Uuid;
 
 /// A generated column value.
@@ -95,17 +95,25 @@ impl Field {
             Self::Null => out.extend_from_slice(b"\\N"),
         }
     }
+}
 
-    /// The value bound as a query parameter (SQLite).
-    pub(crate) fn into_value(self) -> Value {
-        match self {
-            Self::Uuid(id) => Value::Uuid(Some(id)),
-            Self::Text(text) | Self::Decimal(text) | Self::Json(text) => Value::String(Some(text)),
-            Self::Int(n) => Value::BigInt(Some(n)),
-            Self::Bool(b) => Value::Bool(Some(b)),
-            Self::Time(at) => Value::ChronoDateTimeUtc(Some(at)),
-            Self::Null => Value::String(None),
-        }
+/// A value bound as an SQLite parameter, stored as sqlx stores the same Rust value (what
+/// the application reads back through sea-orm): a UUID as its 16 bytes, a time as RFC 3339
+/// text with as many fractional digits as it needs, a boolean as 0 or 1.
+impl rusqlite::ToSql for Field {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            Self::Uuid(id) => ToSqlOutput::Borrowed(ValueRef::Blob(id.as_bytes())),
+            Self::Text(text) | Self::Decimal(text) | Self::Json(text) => {
+                ToSqlOutput::Borrowed(ValueRef::Text(text.as_bytes()))
+            }
+            Self::Int(n) => ToSqlOutput::Borrowed(ValueRef::Integer(*n)),
+            Self::Bool(b) => ToSqlOutput::Borrowed(ValueRef::Integer(i64::from(*b))),
+            Self::Time(at) => ToSqlOutput::Owned(rusqlite::types::Value::Text(
+                at.to_rfc3339_opts(SecondsFormat::AutoSi, false),
+            )),
+            Self::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+        })
     }
 }
 

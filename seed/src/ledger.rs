@@ -1,8 +1,8 @@
 //! The seeding ledger: one row per seeding, so that running the same seeding again is a
 //! no-op and `--reset` knows what to remove.
 
-use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Func, Query};
-use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, Func, Query};
+use sea_orm::{ConnectionTrait, Statement};
 use serde::{Deserialize, Serialize};
 
 use crate::SeedError;
@@ -56,13 +56,6 @@ pub struct LedgerEntry {
 
 pub(crate) const COLUMNS: &str = "fingerprint, preset, sizes, seed, anchor, target_tenant, \
     created_tenants, row_counts, seeded_at, duration_ms";
-
-/// Creates the ledger when it does not exist yet (under the seeding lock, never twice at
-/// once).
-pub(crate) async fn install<C: ConnectionTrait>(db: &C) -> Result<(), SeedError> {
-    db.execute_unprepared(&create()).await?;
-    Ok(())
-}
 
 /// Every recorded seeding (none when there is no ledger yet).
 pub async fn entries<C: ConnectionTrait>(db: &C) -> Result<Vec<LedgerEntry>, SeedError> {
@@ -182,34 +175,29 @@ impl LedgerEntry {
     }
 }
 
-/// Forgets the seeding `fingerprint` (its rows are gone).
-pub(crate) async fn forget<C: ConnectionTrait>(db: &C, fingerprint: &str) -> Result<(), SeedError> {
-    let delete = Query::delete()
-        .from_table(Alias::new(LEDGER_TABLE))
-        .and_where(Expr::col(Alias::new("fingerprint")).eq(fingerprint))
-        .to_owned();
-    db.execute(&delete).await?;
-    Ok(())
-}
-
-/// An INSERT of `entry` for SQLite (PostgreSQL uses [`record_postgres`]).
-pub(crate) fn insert_sqlite(entry: &LedgerEntry) -> Statement {
-    Statement::from_sql_and_values(
-        DbBackend::Sqlite,
-        format!("INSERT INTO {LEDGER_TABLE} ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-        [
-            entry.fingerprint.clone().into(),
-            entry.preset.clone().into(),
-            entry.sizes.clone().into(),
-            entry.seed.into(),
-            entry.anchor.clone().into(),
-            entry.target_tenant.clone().into(),
-            entry.created_tenants.clone().into(),
-            entry.row_counts.clone().into(),
-            entry.seeded_at.clone().into(),
-            entry.duration_ms.into(),
+/// Records `entry` in the SQLite seeding transaction.
+pub(crate) fn record_sqlite(
+    conn: &rusqlite::Connection,
+    entry: &LedgerEntry,
+) -> Result<(), rusqlite::Error> {
+    let sql =
+        format!("INSERT INTO {LEDGER_TABLE} ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    conn.execute(
+        &sql,
+        rusqlite::params![
+            entry.fingerprint,
+            entry.preset,
+            entry.sizes,
+            entry.seed,
+            entry.anchor,
+            entry.target_tenant,
+            entry.created_tenants,
+            entry.row_counts,
+            entry.seeded_at,
+            entry.duration_ms,
         ],
-    )
+    )?;
+    Ok(())
 }
 
 /// Records `entry` in the PostgreSQL seeding transaction.

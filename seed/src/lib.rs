@@ -9,7 +9,7 @@
 //!   [`reset`] removes exactly what seedings created;
 //! * **safe**: it refuses a database that is not migrated to head, production always, and
 //!   staging unless asked; a failure rolls everything back;
-//! * **fast**: PostgreSQL gets `COPY … FROM STDIN`, SQLite multi-row INSERTs, in one
+//! * **fast**: PostgreSQL gets `COPY … FROM STDIN`, SQLite a prepared INSERT, in one
 //!   transaction, with rows generated while the previous batch is written; into tables
 //!   that hold few rows, keys and indexes are set aside and built once afterwards, as
 //!   `chatdb copy` and `pg_restore` load ([`LoadPath`]).
@@ -25,6 +25,7 @@ mod plan;
 mod report;
 mod reset;
 mod sizes;
+mod sqlite;
 mod tables;
 mod text;
 
@@ -32,11 +33,11 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
-use db_config::{AppEnv, DatabaseConfig};
+use db_config::{AppEnv, DatabaseConfig, SqliteTarget, Target};
 use migration::history::{History, State};
 use process_io::progress::Progress;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use uuid::Uuid;
 
 pub use bulk::LoadPath;
@@ -139,11 +140,13 @@ pub async fn seed(config: &DatabaseConfig, options: &SeedOptions) -> Result<Outc
         password_hash(options.seed)?,
     ));
     let started = Instant::now();
-    let reports = match db.get_database_backend() {
-        DbBackend::Postgres => {
+    let reports = match &config.target {
+        Target::Postgres(_) => {
             seed_postgres(config, &db, &plan, options, &fingerprint, started).await?
         }
-        _ => seed_sqlite(&db, &plan, options, &fingerprint, started).await?,
+        Target::Sqlite(target) => {
+            seed_sqlite(target, &plan, options, &fingerprint, started).await?
+        }
     };
     match reports {
         Some((reports, path)) => {
@@ -170,18 +173,6 @@ async fn already_seeded<C: ConnectionTrait>(
         Some(entry) if entry.still_there(db).await? => Ok(Some(entry)),
         _ => Ok(None),
     }
-}
-
-/// Takes the seeding lock in `txn`, creates the ledger if needed, and says whether this
-/// seeding may go ahead: not when another one recorded it meanwhile. A recorded seeding
-/// whose rows are gone is forgotten.
-async fn claim<C: ConnectionTrait>(txn: &C, fingerprint: &str) -> Result<bool, SeedError> {
-    ledger::install(txn).await?;
-    if already_seeded(txn, fingerprint).await?.is_some() {
-        return Ok(false);
-    }
-    ledger::forget(txn, fingerprint).await?;
-    Ok(true)
 }
 
 /// The advisory lock that keeps two seedings of one PostgreSQL database apart.
@@ -340,8 +331,10 @@ async fn seed_postgres(
     Ok(Some((reports, choice.path)))
 }
 
-/// [`claim`] on the sqlx connection that COPY needs: the lock (announced when another
-/// seeding holds it), the ledger, the re-check.
+/// Takes the seeding lock (announced when another seeding holds it), creates the ledger if
+/// needed, and says whether this seeding may go ahead: not when another one recorded it
+/// meanwhile. A recorded seeding whose rows are gone is forgotten. On the sqlx connection
+/// COPY needs; [`sqlite::Seeding::claim`] is SQLite's.
 async fn claim_postgres(
     tx: &mut sea_orm::sqlx::PgConnection,
     fingerprint: &str,
@@ -383,56 +376,29 @@ async fn claim_postgres(
 }
 
 async fn seed_sqlite(
-    db: &DatabaseConnection,
+    target: &SqliteTarget,
     plan: &Arc<Plan>,
     options: &SeedOptions,
     fingerprint: &str,
     started: Instant,
 ) -> Result<Loaded, SeedError> {
-    // IMMEDIATE: the write lock first, so that a second seeding waits (or is told) instead
-    // of failing half-way.
-    let options_immediate = sea_orm::TransactionOptions {
-        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
-        ..sea_orm::TransactionOptions::default()
-    };
-    // Before BEGIN, on the seeding's only connection (they last as long as it does).
-    db.execute_unprepared(bulk_load::sqlite::LOAD_PRAGMAS).await?;
-    let txn = db.begin_with_options(options_immediate).await.map_err(|e| {
-        if db_config::codes::is(&e, db_config::codes::SQLITE_BUSY) {
-            SeedError::Busy
-        } else {
-            e.into()
-        }
-    })?;
-    if !claim(&txn, fingerprint).await? {
+    let seeding = sqlite::Seeding::begin(target).await?;
+    if !seeding.claim(fingerprint).await? {
         return Ok(None);
     }
     let tables = tables::tables(plan);
-    let (choice, restore) = bulk::prepare_sqlite(&txn, &tables).await?;
+    let (choice, restore) = bulk::prepare_sqlite(&seeding, &tables).await?;
     let progress = Progress::new(options.progress);
     announce(&progress, &choice);
     let reports = load_tables(&tables, &progress, async |spec, bar| {
-        load::insert_table(&txn, spec, plan, bar).await
+        load::insert_table(&seeding, spec, plan, bar).await
     })
     .await?;
     if !restore.is_empty() {
         progress.note(BUILDING);
-        bulk::execute_all_sqlite(&txn, &restore).await?;
+        seeding.execute_all(restore).await?;
     }
-    let tenants = seeded_tenants(plan);
-    let placeholders = vec!["?"; tenants.len()].join(", ");
-    let recount = format!("{} WHERE tenant_id IN ({placeholders})", migration::RECOUNT_TAG_USAGE);
-    let values = tenants.into_iter().map(sea_orm::Value::from);
-    txn.execute_raw(sea_orm::Statement::from_sql_and_values(DbBackend::Sqlite, recount, values))
-        .await?;
-    txn.execute_raw(ledger::insert_sqlite(&ledger_entry(
-        plan,
-        options,
-        fingerprint,
-        &reports,
-        started,
-    )))
-    .await?;
-    txn.commit().await?;
+    let entry = ledger_entry(plan, options, fingerprint, &reports, started);
+    seeding.finish(seeded_tenants(plan), entry).await?;
     Ok(Some((reports, choice.path)))
 }

@@ -17,8 +17,9 @@ use crate::{ConfigError, DatabaseConfig, PoolConfig, Target};
 const FIRST_PAUSE: Duration = Duration::from_millis(250);
 const MAX_PAUSE: Duration = Duration::from_secs(2);
 
-/// How long SQLite waits for a lock held by another connection.
-const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long SQLite waits for a lock held by another connection (every connection to an
+/// SQLite file waits as long, sqlx's and any a crate opens itself).
+pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl DatabaseConfig {
     /// Opens a pool as configured.
@@ -301,7 +302,7 @@ impl DatabaseConfig {
             SqliteConnectOptions::from_str("sqlite::memory:")
                 .map_err(|e| self.connect_error(&e.to_string()))?
         } else {
-            let read_only = option("mode") == Some("ro");
+            let read_only = sqlite.read_only();
             let options = SqliteConnectOptions::new()
                 .filename(path)
                 .create_if_missing(creates)

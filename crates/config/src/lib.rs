@@ -41,7 +41,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 pub use app_env::{APP_ENV_VAR, AppEnv, InvalidAppEnv};
-pub use connect::clear_prepared_statements;
+pub use connect::{SQLITE_BUSY_TIMEOUT, clear_prepared_statements};
 pub use env::Env;
 pub use error::ConfigError;
 pub use logging::{LOG_FILTER_VAR, LogSettings, NO_COLOR_VAR};

@@ -87,6 +87,13 @@ pub struct SqliteTarget {
     pub options: Vec<(String, String)>,
 }
 
+impl SqliteTarget {
+    /// Whether the URL opens the file read-only (`mode=ro`).
+    pub fn read_only(&self) -> bool {
+        self.options.iter().any(|(name, value)| name == "mode" && value == "ro")
+    }
+}
+
 /// The parameters an `sqlite:` URL may carry, with the values each accepts (sqlx's
 /// SQLite options): anything else is refused rather than ignored.
 pub const SQLITE_URL_PARAMETERS: &[(&str, &[&str])] = &[

@@ -336,3 +336,39 @@ async fn the_bulk_path_writes_exactly_what_the_indexed_path_writes(backend: Back
             .await;
     assert!(deadlines > 0, "the trigger computed SLA deadlines in bulk too");
 }
+
+/// SQLite stores what it is given: the seeder's rows must be stored exactly as the
+/// application stores the same values through the entities (UUIDs as 16 bytes, times as
+/// sqlx spells them, booleans as integers), or ordering and comparisons on the stored
+/// text would differ between seeded rows and real ones.
+#[tokio::test]
+async fn seeded_sqlite_rows_are_stored_as_the_application_stores_them() {
+    use sea_orm::{ActiveModelTrait, IdenStatic, IntoActiveModel, Set};
+    let db = migrated(Backend::Sqlite).await;
+    seeded(&config_for(&db, &[]), &options(small_custom())).await;
+    let seeded_message = Messages::find()
+        .filter(entity::messages::Column::ReadAt.is_not_null())
+        .one(db.conn())
+        .await
+        .expect("read a message")
+        .expect("a seeded message that was read");
+    let mut copy = seeded_message.clone().into_active_model();
+    copy.id = Set(Uuid::now_v7());
+    let copy = copy.insert(db.conn()).await.expect("the application writes the same message");
+
+    let conn = db.conn();
+    let stored = |id: Uuid| {
+        let columns: Vec<String> = entity::messages::Column::iter()
+            .map(|c| c.as_str())
+            .filter(|c| *c != "id")
+            .map(|c| format!("typeof({c}) || ':' || quote({c})"))
+            .collect();
+        let sql = format!(
+            "SELECT {} FROM messages WHERE id = x'{}'",
+            columns.join(" || ' ' || "),
+            id.simple()
+        );
+        async move { e2e::text(conn, &sql).await }
+    };
+    assert_eq!(stored(seeded_message.id).await, stored(copy.id).await);
+}
