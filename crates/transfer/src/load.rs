@@ -14,7 +14,7 @@ use crate::conn::Conn;
 use crate::moving;
 use crate::origin::{Origin, read_all};
 use crate::report::{CopyOptions, CopyReport};
-use crate::stream::{Feed, IN_FLIGHT};
+use crate::stream::{Feed, IN_FLIGHT, IN_FLIGHT_MOVING};
 use crate::tables::{self, TableSpec};
 use crate::verify::{ReadBack, mismatch_of, read_back};
 use bulk_load::SetAside;
@@ -59,7 +59,8 @@ pub(crate) async fn load_and_verify(
     };
 
     let progress = Progress::new(options.progress);
-    let (sender, mut receiver) = mpsc::channel::<Feed>(IN_FLIGHT);
+    let in_flight = if options.move_tenants { IN_FLIGHT_MOVING } else { IN_FLIGHT };
+    let (sender, mut receiver) = mpsc::channel::<Feed>(in_flight);
     let scope_owned: Option<Vec<Uuid>> = scope.map(<[Uuid]>::to_vec);
     // A move deletes the tenants from the source as soon as they are read, in its own
     // transaction (which commits only after the target's), while the target writes.

@@ -11,6 +11,11 @@ use crate::value::{Digest, Value, row_hash};
 pub(crate) const ROWS_PER_BATCH: usize = 1024;
 /// Messages in flight: reading runs ahead of writing by at most this many batches.
 pub(crate) const IN_FLIGHT: usize = 8;
+/// Messages in flight when moving tenants: the source deletes them as soon as it has read
+/// them, so reading runs further ahead (up to 64k rows, some tens of MB) and the delete
+/// overlaps the load instead of following it. Into a full target, whose indexed load is
+/// the longer part, an 18k-row move took 1.1–1.4 s instead of 1.4–2.6 s.
+pub(crate) const IN_FLIGHT_MOVING: usize = 64;
 
 /// Rows on their way from the reader to the writer.
 pub(crate) type Batch = Vec<Vec<Value>>;
