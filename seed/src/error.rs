@@ -15,6 +15,14 @@ pub enum SeedError {
         "refusing to seed with APP_ENV=staging; pass --allow-staging if this staging database may get fake data"
     )]
     StagingNeedsFlag,
+    /// The SQLite URL opens the file read-only.
+    #[error(
+        "the SQLite URL ({origin}) has mode=ro: the file is opened read-only; drop mode=ro to seed it"
+    )]
+    ReadOnly {
+        /// Where the URL came from.
+        origin: String,
+    },
     /// `--tenant` names no tenant.
     #[error(
         "--tenant {0}: no such tenant; `chatdb tenants` lists them, or omit --tenant to create new ones"

@@ -87,11 +87,17 @@ pub enum Outcome {
     AlreadySeeded(Box<ledger::LedgerEntry>),
 }
 
-/// Refuses environments that hold real data: production always, staging unless allowed.
+/// Refuses environments that hold real data (production always, staging unless allowed),
+/// and an SQLite file opened read-only, before anything is read.
 pub(crate) fn check_environment(
     config: &DatabaseConfig,
     allow_staging: bool,
 ) -> Result<(), SeedError> {
+    if let Target::Sqlite(sqlite) = &config.target
+        && sqlite.read_only()
+    {
+        return Err(SeedError::ReadOnly { origin: sqlite.path.source.to_string() });
+    }
     match config.app_env.value {
         AppEnv::Production => Err(SeedError::Production),
         AppEnv::Staging if !allow_staging => Err(SeedError::StagingNeedsFlag),
@@ -273,13 +279,20 @@ async fn load_tables(
     Ok(reports)
 }
 
-/// Says which way the rows go, on the progress lines.
-fn announce(progress: &Progress, choice: &bulk::Choice) {
+/// What the bulk path sets aside on PostgreSQL.
+const POSTGRES_SETS_ASIDE: &str = "keys, indexes and foreign keys";
+/// What it sets aside on SQLite, where keys and foreign keys are part of the tables.
+const SQLITE_SETS_ASIDE: &str = "indexes";
+
+/// Says which way the rows go (and what was set aside), on the progress lines.
+fn announce(progress: &Progress, choice: &bulk::Choice, set_aside: &str) {
     progress.note(&match choice.path {
-        LoadPath::Bulk => format!(
-            "Loading in bulk: keys, indexes and foreign keys set aside ({} rows there before)",
-            choice.existing
-        ),
+        LoadPath::Bulk => {
+            format!(
+                "Loading in bulk: {set_aside} set aside ({} rows there before)",
+                choice.existing
+            )
+        }
         LoadPath::Indexed => format!(
             "Loading through the indexes: the tables already hold {} rows or more",
             choice.existing
@@ -288,7 +301,9 @@ fn announce(progress: &Progress, choice: &bulk::Choice) {
 }
 
 /// Says that the rows are in and what was set aside is being built back.
-const BUILDING: &str = "Building keys, indexes and foreign keys";
+fn building(progress: &Progress, set_aside: &str) {
+    progress.note(&format!("Building {set_aside}"));
+}
 
 async fn seed_postgres(
     config: &DatabaseConfig,
@@ -310,13 +325,13 @@ async fn seed_postgres(
     let tables = tables::tables(plan);
     let (choice, restore) = bulk::prepare_postgres(&mut tx, &tables).await?;
     let progress = Progress::new(options.progress);
-    announce(&progress, &choice);
+    announce(&progress, &choice, POSTGRES_SETS_ASIDE);
     let reports = load_tables(&tables, &progress, async |spec, bar| {
         load::copy_table(&mut tx, spec, plan, bar, choice.freezes(spec.name)).await
     })
     .await?;
     if !restore.is_empty() {
-        progress.note(BUILDING);
+        building(&progress, POSTGRES_SETS_ASIDE);
         bulk::restore_postgres(&mut tx, &restore).await?;
     }
     let recount = format!("{} WHERE tenant_id = ANY($1)", migration::RECOUNT_TAG_USAGE);
@@ -389,13 +404,13 @@ async fn seed_sqlite(
     let tables = tables::tables(plan);
     let (choice, restore) = bulk::prepare_sqlite(&seeding, &tables).await?;
     let progress = Progress::new(options.progress);
-    announce(&progress, &choice);
+    announce(&progress, &choice, SQLITE_SETS_ASIDE);
     let reports = load_tables(&tables, &progress, async |spec, bar| {
         load::insert_table(&seeding, spec, plan, bar).await
     })
     .await?;
     if !restore.is_empty() {
-        progress.note(BUILDING);
+        building(&progress, SQLITE_SETS_ASIDE);
         seeding.execute_all(restore).await?;
     }
     let entry = ledger_entry(plan, options, fingerprint, &reports, started);

@@ -61,9 +61,7 @@ impl Summary {
             right(format!("{:.0}", self.rows_per_second)),
         ]);
         let path = match self.load_path {
-            LoadPath::Bulk => {
-                "loaded in bulk (keys, indexes and foreign keys built after the rows)"
-            }
+            LoadPath::Bulk => "loaded in bulk (what slows a load built after the rows)",
             LoadPath::Indexed => "loaded through the indexes (the tables already held data)",
         };
         format!("{table}\n{path}")

@@ -44,7 +44,11 @@ async fn a_fresh_database_is_seeded_in_bulk_and_validates_clean_and_a_fuller_one
         let run = chatdb(dir.path(), &[("DATABASE_URL", db.url())], &["seed"]);
         assert_eq!(run.code, 0, "{}", run.output());
         assert!(run.stderr.contains("Loading in bulk"), "{backend:?}: {}", run.stderr);
-        assert!(run.stderr.contains("Building keys, indexes and foreign keys"), "{}", run.stderr);
+        let rebuilt = match backend {
+            Backend::Postgres => "Building keys, indexes and foreign keys",
+            Backend::Sqlite => "Building indexes",
+        };
+        assert!(run.stderr.contains(rebuilt), "{backend:?}: {}", run.stderr);
         assert!(run.stdout.contains("loaded in bulk"), "{backend:?}: {}", run.stdout);
         let validate = chatdb(dir.path(), &[("DATABASE_URL", db.url())], &["migrate", "validate"]);
         assert_eq!(validate.code, 0, "{backend:?}: everything back: {}", validate.output());
@@ -75,7 +79,7 @@ fn kill_seeding_when(dir: &std::path::Path, url: &str, when: &str) {
 #[tokio::test]
 async fn a_seeding_killed_while_loading_or_building_leaves_the_database_as_it_was() {
     for backend in Backend::ALL {
-        for when in ["conversations: ", "Building keys, indexes and foreign keys"] {
+        for when in ["conversations: ", "Building "] {
             let db = TestDb::migrated(backend).await.expect("database");
             let dir = tempfile::tempdir().expect("tempdir");
             let (rows, schema) = (content(db.conn()).await, schema_dump(dir.path(), db.url()));

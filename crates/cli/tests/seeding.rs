@@ -224,3 +224,21 @@ async fn two_seedings_that_wait_on_the_lock_together_seed_once() {
     assert_eq!(runs.iter().filter(|r| r.stdout.contains("Already seeded")).count(), 1);
     assert_eq!(count(db.url(), "SELECT count(*) FROM chatdb_seed_runs").await, 1);
 }
+
+#[tokio::test]
+async fn seeding_a_file_opened_read_only_is_refused_and_says_why() {
+    let db = TestDb::migrated(Backend::Sqlite).await.expect("database");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let read_only = db.url().replace("mode=rwc", "mode=ro");
+    assert!(read_only.ends_with("?mode=ro"), "{read_only}");
+    let env = [("DATABASE_URL", read_only.as_str())];
+
+    for args in [&[][..], &["--reset"][..]] {
+        let run = seed(dir.path(), &env, args);
+
+        assert_eq!(run.code, 2, "{args:?}: {}", run.output());
+        assert!(run.stderr.contains("has mode=ro"), "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains("from the URL in DATABASE_URL"), "{args:?}: {}", run.stderr);
+    }
+    assert_eq!(count(db.url(), "SELECT count(*) FROM tenants").await, 4, "nothing written");
+}
