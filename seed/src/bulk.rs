@@ -113,20 +113,7 @@ pub(crate) async fn prepare_sqlite(
     if choice.path == LoadPath::Indexed {
         return Ok((choice, Vec::new()));
     }
-    let objects = seeding
-        .run(|conn| {
-            let mut objects = conn.prepare(bulk::sqlite::OBJECTS)?;
-            let rows = objects.query_map([], |row| {
-                Ok(bulk::sqlite::Object {
-                    kind: row.get(0)?,
-                    name: row.get(1)?,
-                    table: row.get(2)?,
-                    sql: row.get(3)?,
-                })
-            })?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
-        })
-        .await?;
+    let objects = seeding.run(|conn| Ok(bulk::sqlite::objects(conn)?)).await?;
     let (drop, restore) = bulk::sqlite::plan(objects, &loads(tables), SEEDER_SETS_ASIDE);
     seeding.execute_all(drop).await?;
     Ok((choice, restore))

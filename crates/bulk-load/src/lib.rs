@@ -204,8 +204,8 @@ pub mod postgres {
     }
 }
 
-/// SQLite: which schema objects to set aside, decided from `sqlite_master`; each side runs
-/// [`sqlite::OBJECTS`] and the statements on its own driver.
+/// SQLite: which schema objects to set aside, decided from `sqlite_master` ([`sqlite::objects`],
+/// read through rusqlite, the driver of both the copy and the seeder on SQLite).
 pub mod sqlite {
     use super::SetAside;
 
@@ -231,6 +231,20 @@ pub mod sqlite {
         pub table: String,
         /// The statement that created it (and creates it again).
         pub sql: String,
+    }
+
+    /// Reads [`OBJECTS`] on `conn`.
+    pub fn objects(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<Object>> {
+        let mut statement = conn.prepare(OBJECTS)?;
+        let rows = statement.query_map([], |row| {
+            Ok(Object {
+                kind: row.get(0)?,
+                name: row.get(1)?,
+                table: row.get(2)?,
+                sql: row.get(3)?,
+            })
+        })?;
+        rows.collect()
     }
 
     /// The statements that set aside, then put back, the objects of the tables of `loads`

@@ -262,18 +262,7 @@ impl Sqlite {
         what: SetAside,
     ) -> Result<Vec<String>, TransferError> {
         let objects = self
-            .blocking("reading the indexes and triggers", |conn| {
-                let mut statement = conn.prepare(bulk::sqlite::OBJECTS)?;
-                let rows = statement.query_map([], |row| {
-                    Ok(bulk::sqlite::Object {
-                        kind: row.get(0)?,
-                        name: row.get(1)?,
-                        table: row.get(2)?,
-                        sql: row.get(3)?,
-                    })
-                })?;
-                Ok(rows.collect::<Result<Vec<_>, _>>()?)
-            })
+            .blocking("reading the indexes and triggers", |conn| Ok(bulk::sqlite::objects(conn)?))
             .await?;
         let (drop, restore) = bulk::sqlite::plan(objects, loads, what);
         self.execute_all("setting indexes and triggers aside for the load", &drop).await?;
