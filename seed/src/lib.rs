@@ -125,7 +125,8 @@ pub async fn seed(config: &DatabaseConfig, options: &SeedOptions) -> Result<Outc
     let options = &options;
     options.sizes.check()?;
     check_environment(config, options.allow_staging)?;
-    // One connection: the SQLite load's settings must be on the one that writes.
+    // One connection is all the checks and PostgreSQL's COPY need (SQLite's rows go through
+    // a connection of the seeding's own, `sqlite::Seeding`).
     let db = config.connect_single().await?;
     let txn = config.begin(&db).await?;
     check_migrated(&txn).await?;

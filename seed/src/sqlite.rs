@@ -24,11 +24,8 @@ impl Seeding {
     /// the load's pragmas, which must precede it): a second seeding waits, then is told.
     pub(crate) async fn begin(target: &SqliteTarget) -> Result<Self, SeedError> {
         let path = target.path.value.clone();
-        let flags = if target.read_only() {
-            OpenFlags::SQLITE_OPEN_READ_ONLY
-        } else {
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-        } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        // Read-write: a `mode=ro` URL was refused before (`check_environment`).
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = blocking(move || {
             let conn = Connection::open_with_flags(&path, flags)?;
             conn.busy_timeout(db_config::SQLITE_BUSY_TIMEOUT)?;
