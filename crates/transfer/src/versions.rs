@@ -41,24 +41,34 @@ pub(crate) async fn check(
     target: &Side,
     migrate_target: bool,
 ) -> Result<(), TransferError> {
-    let ours = ours.to_vec();
-    let theirs = applied(&history(target).await?);
+    let theirs = applied_to(target).await?;
+    check_read(ours, source_db, target, &theirs, migrate_target).await
+}
+
+/// [`check`], given what the target has applied (`theirs`, read alongside the source's).
+pub(crate) async fn check_read(
+    ours: &[String],
+    source_db: &str,
+    target: &Side,
+    theirs: &[String],
+    migrate_target: bool,
+) -> Result<(), TransferError> {
     if ours == theirs && !ours.is_empty() {
         return Ok(());
     }
     let newest =
         |versions: &[String]| versions.last().cloned().unwrap_or_else(|| "no migration".to_owned());
-    let behind = theirs.len() < ours.len() && ours.starts_with(&theirs);
+    let behind = theirs.len() < ours.len() && ours.starts_with(theirs);
     let known = migration::Migrator::names();
     let migratable = behind && ours.iter().all(|v| known.contains(v));
     if migrate_target && migratable {
-        let goal = Goal::To(newest(&ours));
+        let goal = Goal::To(newest(ours));
         let steps = Runner::new(&target.db, &target.config)
             .run(Direction::Up, &goal, false, &mut |step| {
                 tracing::info!("Migrated the target: {} ({:.0} ms)", step.migration, step.millis);
             })
             .await?;
-        tracing::info!("The target is now at {} ({} applied)", newest(&ours), steps.len());
+        tracing::info!("The target is now at {} ({} applied)", newest(ours), steps.len());
         return Ok(());
     }
     let fix = if ours.is_empty() {
@@ -66,17 +76,17 @@ pub(crate) async fn check(
     } else if migratable {
         format!(
             "pass --migrate-target to migrate the target to {} first, or run `chatdb migrate up --to {}` on it",
-            newest(&ours),
-            newest(&ours)
+            newest(ours),
+            newest(ours)
         )
     } else {
         "migrate both to the same version (`chatdb migrate up` with the newest release on each) and copy again".to_owned()
     };
     Err(TransferError::Versions {
         source_db: source_db.to_owned(),
-        source_version: newest(&ours),
+        source_version: newest(ours),
         target_db: target.name.clone(),
-        target_version: newest(&theirs),
+        target_version: newest(theirs),
         fix,
     })
 }
