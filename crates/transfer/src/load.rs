@@ -35,30 +35,6 @@ pub(crate) async fn load_and_verify(
     options: &CopyOptions,
     report: &mut CopyReport,
 ) -> Loaded {
-    let names: Vec<&str> = tables.iter().map(|t| t.name).collect();
-    if let Err(e) = clear(dst, tables, scope).await {
-        return (Some(source), Err(e));
-    }
-    let bare = match scope {
-        None => true,
-        Some(_) => match holds_few_rows(dst, tables, expected).await {
-            Ok(few) => few,
-            Err(e) => return (Some(source), Err(e)),
-        },
-    };
-    report.bare_load = bare;
-    // A whole copy truncated every table in this transaction, as `COPY … FREEZE` requires.
-    let freeze = scope.is_none();
-    // Copied rows come with their computed values: triggers that would compute them again
-    // are set aside too.
-    let what = SetAside { keys_and_indexes: bare, insert_triggers: true };
-    let loads: Vec<(&str, u64)> = names.iter().copied().zip(expected.iter().copied()).collect();
-    let restore = match dst.set_aside(&loads, what).await {
-        Ok(restore) => restore,
-        Err(e) => return (Some(source), Err(e)),
-    };
-
-    let progress = Progress::new(options.progress);
     let in_flight = if options.move_tenants { IN_FLIGHT_MOVING } else { IN_FLIGHT };
     let (sender, mut receiver) = mpsc::channel::<Feed>(in_flight);
     let scope_owned: Option<Vec<Uuid>> = scope.map(<[Uuid]>::to_vec);
@@ -66,6 +42,9 @@ pub(crate) async fn load_and_verify(
     // transaction (which commits only after the target's), while the target writes.
     let moved_tenants = scope_owned.clone().filter(|_| options.move_tenants);
     let tables_owned = Arc::new(tables.to_vec());
+    // The source is read while the target gets ready (clears, sets aside): for one
+    // tenant, that readies its rows before the first COPY and starts a move's delete
+    // sooner.
     let reader = tokio::spawn(async move {
         let mut source = read_all(source, Arc::clone(&tables_owned), scope_owned, sender).await?;
         if let (Origin::Database(src), Some(tenants)) = (&mut source, moved_tenants)
@@ -75,6 +54,12 @@ pub(crate) async fn load_and_verify(
         }
         Ok(source)
     });
+    let (freeze, restore) = match ready_target(dst, tables, scope, expected, report).await {
+        Ok(ready) => ready,
+        Err(e) => return (stop_reader(receiver, reader).await, Err(e)),
+    };
+
+    let progress = Progress::new(options.progress);
     let mut source_digests = Vec::with_capacity(tables.len());
     for (table, &rows) in tables.iter().zip(expected) {
         let bar = progress.table(table.name, rows);
@@ -92,18 +77,11 @@ pub(crate) async fn load_and_verify(
                     Err(join) => (None, Err(reader_died(report, join))),
                 };
             }
-            Err(e) => {
-                drop(receiver);
-                let back = match reader.await {
-                    Ok(Ok(back)) | Ok(Err((Some(back), _))) => Some(back),
-                    _ => None,
-                };
-                return (back, Err(e));
-            }
+            Err(e) => return (stop_reader(receiver, reader).await, Err(e)),
         }
     }
     drop(receiver);
-    progress.note(if bare {
+    progress.note(if report.bare_load {
         "Building keys, indexes and foreign keys, then verifying"
     } else {
         "Verifying"
@@ -140,6 +118,43 @@ pub(crate) async fn load_and_verify(
         Err(e) => Err(e),
     };
     (Some(source), outcome)
+}
+
+/// Empties the scope in the target and sets aside what slows loading (on the target's
+/// transaction); returns whether the load may `FREEZE` and the statements that build back.
+async fn ready_target(
+    dst: &mut Conn,
+    tables: &[TableSpec],
+    scope: Option<&[Uuid]>,
+    expected: &[u64],
+    report: &mut CopyReport,
+) -> Result<(bool, Vec<String>), TransferError> {
+    clear(dst, tables, scope).await?;
+    let bare = match scope {
+        None => true,
+        Some(_) => holds_few_rows(dst, tables, expected).await?,
+    };
+    report.bare_load = bare;
+    // A whole copy truncated every table in this transaction, as `COPY … FREEZE` requires.
+    let freeze = scope.is_none();
+    // Copied rows come with their computed values: triggers that would compute them again
+    // are set aside too.
+    let what = SetAside { keys_and_indexes: bare, insert_triggers: true };
+    let loads: Vec<(&str, u64)> =
+        tables.iter().map(|t| t.name).zip(expected.iter().copied()).collect();
+    Ok((freeze, dst.set_aside(&loads, what).await?))
+}
+
+/// Stops the reader (its next batch finds no writer) and takes the origin back from it.
+async fn stop_reader(
+    receiver: mpsc::Receiver<Feed>,
+    reader: tokio::task::JoinHandle<Result<Origin, (Option<Origin>, TransferError)>>,
+) -> Option<Origin> {
+    drop(receiver);
+    match reader.await {
+        Ok(Ok(back) | Err((Some(back), _))) => Some(back),
+        _ => None,
+    }
 }
 
 /// Whether the target's tables, once the scope is emptied, hold few enough rows for a
