@@ -295,6 +295,22 @@ impl Conn {
         }
     }
 
+    /// PostgreSQL: analyzes those of `tables` without statistics yet, before deleting
+    /// from them ([`postgres::analyze_unanalyzed`]). SQLite plans without them.
+    pub(crate) async fn analyze_unanalyzed(
+        &mut self,
+        tables: &[TableSpec],
+    ) -> Result<(), TransferError> {
+        let failed = self.failed("analyzing the tables that have no statistics yet");
+        let names: Vec<&str> = tables.iter().map(|t| t.name).collect();
+        match &mut self.driver {
+            Driver::Postgres { conn, .. } => {
+                postgres::analyze_unanalyzed(conn, &names).await.map_err(failed)
+            }
+            Driver::Sqlite(_) => Ok(()),
+        }
+    }
+
     /// On SQLite, the first row whose reference points nowhere (PostgreSQL's foreign keys
     /// never let one in), described.
     pub(crate) async fn first_orphan(

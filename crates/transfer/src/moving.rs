@@ -30,6 +30,7 @@ pub(crate) async fn begin(
         let filter = table.tenant_filter(Some(tenants), src.uuid_literal());
         let lock = format!("SELECT 1 FROM {}{filter} FOR UPDATE", table.name);
         src.execute_all("locking the moved tenants", &[lock]).await?;
+        src.analyze_unanalyzed(tables).await?;
     }
     Ok(Instant::now())
 }

@@ -256,6 +256,37 @@ pub(crate) async fn counts(conn: &mut PgConnection, sql: String) -> Result<Vec<i
     (0..row.len()).map(|i| row.try_get(i)).collect()
 }
 
+/// Analyzes those of `tables` that have rows (or may have: never counted) and no
+/// statistics yet: a side filled in bulk and not yet visited by autovacuum. Without them
+/// the planner cannot tell a tenant's range from a conversation's, and deleting a tenant
+/// (a move's source) walked the tenant's whole index range once per conversation: 600
+/// conversations took 250 ms of referential lookups instead of 12 ms. Tables analyzed
+/// are skipped, so a server in use pays one catalog query.
+pub(crate) async fn analyze_unanalyzed(
+    conn: &mut PgConnection,
+    tables: &[&str],
+) -> Result<(), sqlx::Error> {
+    let tables: Vec<String> = tables.iter().map(|t| (*t).to_owned()).collect();
+    let missing: Vec<String> = sqlx::query_scalar(
+        "SELECT quote_ident(c.relname) FROM pg_class c \
+         WHERE c.relnamespace = current_schema()::regnamespace AND c.relname = ANY($1) \
+           AND c.reltuples <> 0 \
+           AND NOT EXISTS (SELECT 1 FROM pg_stats s \
+                           WHERE s.schemaname = current_schema() AND s.tablename = c.relname) \
+         ORDER BY c.relname",
+    )
+    .bind(&tables)
+    .persistent(false)
+    .fetch_all(&mut *conn)
+    .await?;
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let analyze = format!("ANALYZE {}", missing.join(", "));
+    sqlx::raw_sql(sqlx::AssertSqlSafe(analyze)).execute(&mut *conn).await?;
+    Ok(())
+}
+
 /// The count `sql` selects.
 pub(crate) async fn count_sql(conn: &mut PgConnection, sql: String) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).persistent(false).fetch_one(&mut *conn).await
@@ -288,5 +319,30 @@ mod tests {
             assert_eq!(shown, (plans.to_owned(), "0".to_owned()), "{role:?}");
             end(&mut conn, false, false).await.unwrap();
         }
+    }
+
+    /// A table filled and never analyzed gets statistics before a move deletes from it;
+    /// an empty one is left alone.
+    #[tokio::test]
+    async fn tables_filled_and_never_analyzed_are_analyzed_before_deleting() {
+        use sqlx::Connection;
+        let db = testkit::TestDb::empty(testkit::Backend::Postgres).await.unwrap();
+        let mut conn = PgConnection::connect(db.url()).await.unwrap();
+        sqlx::raw_sql(
+            "CREATE TABLE filled (tenant_id uuid, n int); CREATE TABLE empty (n int); \
+             INSERT INTO filled SELECT gen_random_uuid(), g FROM generate_series(1, 1000) g",
+        )
+        .execute(&mut conn)
+        .await
+        .unwrap();
+        let analyzed = async |conn: &mut PgConnection| -> Vec<String> {
+            sqlx::query_scalar("SELECT DISTINCT tablename::text FROM pg_stats WHERE schemaname = current_schema() ORDER BY 1")
+                .fetch_all(conn)
+                .await
+                .unwrap()
+        };
+        assert!(analyzed(&mut conn).await.is_empty(), "no statistics yet");
+        analyze_unanalyzed(&mut conn, &["filled", "empty"]).await.unwrap();
+        assert_eq!(analyzed(&mut conn).await, ["filled"]);
     }
 }
