@@ -54,10 +54,12 @@ pub(crate) async fn load_and_verify(
         }
         Ok(source)
     });
-    let (freeze, restore) = match ready_target(dst, tables, scope, expected, report).await {
-        Ok(ready) => ready,
+    let restore = match ready_target(dst, tables, scope, expected, report).await {
+        Ok(restore) => restore,
         Err(e) => return (stop_reader(receiver, reader).await, Err(e)),
     };
+    // A whole copy truncated every table in this transaction, as `COPY … FREEZE` requires.
+    let freeze = scope.is_none();
 
     let progress = Progress::new(options.progress);
     let mut source_digests = Vec::with_capacity(tables.len());
@@ -121,28 +123,26 @@ pub(crate) async fn load_and_verify(
 }
 
 /// Empties the scope in the target and sets aside what slows loading (on the target's
-/// transaction); returns whether the load may `FREEZE` and the statements that build back.
+/// transaction); returns the statements that build back.
 async fn ready_target(
     dst: &mut Conn,
     tables: &[TableSpec],
     scope: Option<&[Uuid]>,
     expected: &[u64],
     report: &mut CopyReport,
-) -> Result<(bool, Vec<String>), TransferError> {
+) -> Result<Vec<String>, TransferError> {
     clear(dst, tables, scope).await?;
     let bare = match scope {
         None => true,
         Some(_) => holds_few_rows(dst, tables, expected).await?,
     };
     report.bare_load = bare;
-    // A whole copy truncated every table in this transaction, as `COPY … FREEZE` requires.
-    let freeze = scope.is_none();
     // Copied rows come with their computed values: triggers that would compute them again
     // are set aside too.
     let what = SetAside { keys_and_indexes: bare, insert_triggers: true };
     let loads: Vec<(&str, u64)> =
         tables.iter().map(|t| t.name).zip(expected.iter().copied()).collect();
-    Ok((freeze, dst.set_aside(&loads, what).await?))
+    dst.set_aside(&loads, what).await
 }
 
 /// Stops the reader (its next batch finds no writer) and takes the origin back from it.

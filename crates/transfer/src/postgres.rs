@@ -322,7 +322,7 @@ mod tests {
     }
 
     /// A table filled and never analyzed gets statistics before a move deletes from it;
-    /// an empty one is left alone.
+    /// an empty one has none to gain.
     #[tokio::test]
     async fn tables_filled_and_never_analyzed_are_analyzed_before_deleting() {
         use sqlx::Connection;
