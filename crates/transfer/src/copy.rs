@@ -98,6 +98,7 @@ pub async fn copy(
         }
     }
     dst.end(false).await?;
+    tracing::debug!("both sides open and checked at {} ms", started.elapsed().as_millis());
     let plan = Scope { tables: &tables, tenants: scope, expected: &expected };
     let origin = Origin::Database(src);
     let mut report = deliver(&target, dst, origin, &plan, &occupancy, options, report).await?;

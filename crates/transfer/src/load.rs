@@ -42,22 +42,27 @@ pub(crate) async fn load_and_verify(
     // transaction (which commits only after the target's), while the target writes.
     let moved_tenants = scope_owned.clone().filter(|_| options.move_tenants);
     let tables_owned = Arc::new(tables.to_vec());
+    let started = Instant::now();
+    let phase = move |what: &str| tracing::debug!("{what} at {} ms", started.elapsed().as_millis());
     // The source is read while the target gets ready (clears, sets aside): for one
     // tenant, that readies its rows before the first COPY and starts a move's delete
     // sooner.
     let reader = tokio::spawn(async move {
         let mut source = read_all(source, Arc::clone(&tables_owned), scope_owned, sender).await?;
+        phase("source read");
         if let (Origin::Database(src), Some(tenants)) = (&mut source, moved_tenants)
             && let Err(e) = moving::delete(src, &tables_owned, &tenants).await
         {
             return Err((Some(source), e));
         }
+        phase("source done (a move: its tenants deleted, uncommitted)");
         Ok(source)
     });
     let restore = match ready_target(dst, tables, scope, expected, report).await {
         Ok(restore) => restore,
         Err(e) => return (stop_reader(receiver, reader).await, Err(e)),
     };
+    phase("target ready");
     // A whole copy truncated every table in this transaction, as `COPY … FREEZE` requires.
     let freeze = scope.is_none();
 
@@ -83,6 +88,7 @@ pub(crate) async fn load_and_verify(
         }
     }
     drop(receiver);
+    phase("loaded");
     progress.note(if report.bare_load {
         "Building keys, indexes and foreign keys, then verifying"
     } else {
@@ -90,12 +96,15 @@ pub(crate) async fn load_and_verify(
     });
     let checked = async {
         dst.execute_all("building keys, indexes and foreign keys again", &restore).await?;
+        phase("built back");
         if let Some(orphan) = dst.first_orphan(tables).await? {
             let detail =
                 format!("({}): ({}) references {}", orphan.key, orphan.reference, orphan.parent);
             return Err(TransferError::Orphan { table: orphan.table, detail });
         }
-        read_back(dst, tables, scope, &source_digests).await
+        let read = read_back(dst, tables, scope, &source_digests).await;
+        phase("read back");
+        read
     };
     let (checked, read) = tokio::join!(checked, reader);
     let mut source = match read {
