@@ -30,17 +30,19 @@ pub(crate) async fn begin(
         let filter = table.tenant_filter(Some(tenants), src.uuid_literal());
         let lock = format!("SELECT 1 FROM {}{filter} FOR UPDATE", table.name);
         src.execute_all("locking the moved tenants", &[lock]).await?;
-        src.analyze_unanalyzed(tables).await?;
     }
     Ok(Instant::now())
 }
 
-/// Deletes `tenants` in the source's transaction, children first.
+/// Deletes `tenants` in the source's transaction, children first. Tables without
+/// statistics get them first (here, once the tenants are read, and not when they are
+/// locked: the target is loading by then, and the copy waits for no catalog query).
 pub(crate) async fn delete(
     src: &mut Conn,
     tables: &[TableSpec],
     tenants: &[Uuid],
 ) -> Result<(), TransferError> {
+    src.analyze_unanalyzed(tables).await?;
     let mut statements = vec![format!("SAVEPOINT {BEFORE_THE_DELETE}")];
     statements.extend(tables::deletes(tables, Some(tenants), src.uuid_literal()));
     src.execute_all("deleting the moved tenants from the source", &statements).await
