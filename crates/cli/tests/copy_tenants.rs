@@ -304,7 +304,16 @@ async fn a_tenant_moved_to_an_empty_server_loads_in_bulk_and_back_into_a_full_on
         tenant
     );
 
+    // Filled in bulk and never analyzed: a move out of it first gives the planner what its
+    // delete needs (autovacuum kept away, so that only the move can have done it).
+    let statistics = "SELECT count(*) FROM pg_stats WHERE tablename = 'messages'";
+    binary::execute(target.url(), "ALTER TABLE messages SET (autovacuum_enabled = off)")
+        .await
+        .expect("autovacuum kept away");
+    assert_eq!(count(target.url(), statistics).await, 0, "no statistics after the bulk load");
+
     assert!(!moved_in_bulk(dir.path(), target.url(), source.url()), "the others there: indexed");
+    assert!(count(target.url(), statistics).await > 0, "analyzed before its delete");
     everything_back(dir.path(), source.url(), &schema.stdout);
     assert_eq!(
         of_tenant(&content(&source.reconnect().await.expect("reopen")).await, SAMPLE_TENANT, true),
