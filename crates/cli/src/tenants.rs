@@ -94,10 +94,10 @@ pub(crate) async fn run(config: &DatabaseConfig, json: bool) -> Result<(), Failu
     };
     if isolation.confined {
         // A confined role outside a tenant's transaction sees none: say so, not "0 tenants".
-        eprintln!(
+        process_io::say_on_stderr(&format!(
             "note: {}; listing every tenant needs the tables' owner (the migrating role)",
             isolation.reason
-        );
+        ));
     }
     if json {
         println!("{}", serde_json::to_string_pretty(&rows).map_err(anyhow::Error::from)?);

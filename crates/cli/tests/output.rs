@@ -1,5 +1,6 @@
 //! What `chatdb` prints is an interface: JSON on failure too under `--json`, a quiet end
-//! when the reader of stdout has gone, no colour codes into a pipe.
+//! when the reader of stdout has gone (and no end at all when stderr's has: the work goes
+//! on), no colour codes into a pipe.
 #![expect(clippy::expect_used, reason = "a test fails loudly on anything unexpected")]
 
 mod common;
@@ -58,6 +59,39 @@ fn a_closed_stdout_ends_the_command_quietly() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(0), "{stderr}");
+}
+
+/// Runs `chatdb` in `dir` with exactly `env`, its stderr a pipe whose reader has gone
+/// before anything is written (`chatdb … 2>&1 | head -2`): returns the exit code.
+fn with_stderr_closed(dir: &std::path::Path, env: &[(&str, &str)], args: &[&str]) -> Option<i32> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chatdb"))
+        .args(args)
+        .env_clear()
+        .envs(env.iter().copied())
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start chatdb");
+    drop(child.stderr.take());
+    child.wait().expect("wait").code()
+}
+
+#[test]
+fn a_closed_stderr_neither_stops_the_work_nor_hides_a_failure() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = format!("sqlite://{}", dir.path().join("app.sqlite3").display());
+    let env = [("DATABASE_URL", db.as_str())];
+
+    // Migrating and seeding log each step on stderr, into the closed pipe.
+    assert_eq!(with_stderr_closed(dir.path(), &env, &["migrate", "up"]), Some(0));
+    assert_eq!(with_stderr_closed(dir.path(), &env, &["seed", "--preset", "small"]), Some(0));
+    let listed = chatdb(dir.path(), &env, &["--json", "tenants"]);
+    assert_eq!(listed.code, 0, "{}", listed.output());
+    assert!(listed.stdout.contains("Zemlak and Nicolas Inc"), "not seeded: {}", listed.output());
+
+    let refused = with_stderr_closed(dir.path(), &[("APP_ENV", "prod")], &["migrate", "up"]);
+    assert_eq!(refused, Some(2), "a refusal nobody reads is still a refusal");
 }
 
 /// Each command's own failure, not a configuration error before it runs, comes as one JSON

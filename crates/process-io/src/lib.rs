@@ -5,4 +5,4 @@
 pub mod progress;
 mod run;
 
-pub use run::{Failure, error_document, run_binary, tidy};
+pub use run::{Failure, error_document, run_binary, say_on_stderr, tidy};

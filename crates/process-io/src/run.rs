@@ -2,6 +2,7 @@
 
 use std::fmt::Display;
 use std::future::Future;
+use std::io::Write;
 use std::process::ExitCode;
 
 /// What the workspace's own crates report by default: their progress (`info`), and only
@@ -36,11 +37,14 @@ pub fn run_binary<E: Failure>(
         .with_level(false)
         .with_ansi(colour)
         .with_writer(std::io::stderr)
+        // Its own complaint about a closed stderr would be printed to that stderr, and that
+        // panics: the work goes on without its log instead.
+        .log_internal_errors(false)
         .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => {
-            eprintln!("error: could not start the async runtime: {err}");
+            say_on_stderr(&format!("error: could not start the async runtime: {err}"));
             return ExitCode::FAILURE;
         }
     };
@@ -49,9 +53,9 @@ pub fn run_binary<E: Failure>(
         Err(err) => {
             let code = err.exit_code();
             let message = tidy(&err.to_string());
-            eprintln!("error: {message}");
+            say_on_stderr(&format!("error: {message}"));
             if json && !err.reported() {
-                println!("{}", error_document(&message, code));
+                let _ = writeln!(std::io::stdout(), "{}", error_document(&message, code));
             }
             ExitCode::from(code)
         }
@@ -120,8 +124,16 @@ pub fn error_document(message: &str, exit_code: u8) -> serde_json::Value {
     serde_json::json!({ "error": { "kind": kind, "message": message, "hint": hint } })
 }
 
-/// Printing to a closed pipe panics in Rust (SIGPIPE is ignored): end quietly instead, as
-/// Unix tools do when the reader has gone (`chatdb --json config | head -1`).
+/// Writes a line to stderr, whether or not anyone reads it: a closed stderr must neither
+/// stop the work nor turn a failure's exit code into success.
+pub fn say_on_stderr(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+/// Printing to a closed pipe panics in Rust (SIGPIPE is ignored): when stdout's reader has
+/// gone, end quietly instead, as Unix tools do (`chatdb --json config | head -1`). Only
+/// stdout: the results go there once the work is done, where stderr carries progress
+/// while it runs (written by [`say_on_stderr`] and the log, which never panic).
 fn quiet_on_closed_pipe() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -131,7 +143,7 @@ fn quiet_on_closed_pipe() {
             .map(String::as_str)
             .or_else(|| payload.downcast_ref::<&str>().copied())
             .unwrap_or_default();
-        if text.contains("Broken pipe") {
+        if text.contains("printing to stdout") && text.contains("Broken pipe") {
             std::process::exit(0);
         }
         default(info);
