@@ -35,6 +35,21 @@ pub enum ConfigError {
         /// What the variable accepts.
         expected: String,
     },
+    /// `DATABASE_DIRECT_URL` and the URL it stands in for come from different places and
+    /// name different databases.
+    #[error(
+        "{url} names the database {database:?}, but {direct} names {direct_database:?}: migrations would run on another database than the application's; set DATABASE_DIRECT_URL in the same place as the URL, to that database reached without the pooler"
+    )]
+    DirectUrlElsewhere {
+        /// The URL's variable and where it was set, e.g. "DATABASE_URL in the environment".
+        url: String,
+        /// `DATABASE_DIRECT_URL` and where it was set.
+        direct: String,
+        /// The URL's database.
+        database: String,
+        /// `DATABASE_DIRECT_URL`'s database.
+        direct_database: String,
+    },
     /// A URL cannot be parsed; the URL itself is not repeated, as it may hold a password.
     #[error(
         "{var} is not a valid URL ({reason}); expected postgres://user:password@host:port/database or sqlite://path"

@@ -105,6 +105,9 @@ impl DatabaseConfig {
             );
         }
         let direct = Target::resolve_direct(env, app_env.value)?;
+        if let Some(direct) = &direct {
+            target.check_direct(env, direct)?;
+        }
         Ok(Self { app_env, target, pool, migrations, unused, direct })
     }
 

@@ -200,6 +200,42 @@ impl Target {
         }
     }
 
+    /// Refuses a `DATABASE_DIRECT_URL` set in one place (the environment, `.env`) while the
+    /// URL it stands in for comes from the other, when the two name different databases:
+    /// one was overridden and the other forgotten, and migrations would run on another
+    /// database than the application's. (A pooler's name for a database may differ from the
+    /// server's, so names alone are not compared: only an override in one place.)
+    pub fn check_direct(&self, env: &Env, direct: &Self) -> Result<(), ConfigError> {
+        let (Some((_, url_source)), Some((_, direct_source))) =
+            (env.first(URL_VARS), env.get(DIRECT_URL_VAR))
+        else {
+            return Ok(());
+        };
+        let from_dotenv = |source: &Source| matches!(source, Source::DotEnv(_));
+        let (Self::Postgres(pooled), Self::Postgres(server)) = (self, direct) else {
+            return Ok(());
+        };
+        if from_dotenv(&url_source) == from_dotenv(&direct_source)
+            || pooled.database.value == server.database.value
+        {
+            return Ok(());
+        }
+        let place = |source: &Source| {
+            let name = source.variable().unwrap_or_default();
+            if from_dotenv(source) {
+                format!("{name} in .env")
+            } else {
+                format!("{name} in the environment")
+            }
+        };
+        Err(ConfigError::DirectUrlElsewhere {
+            url: place(&url_source),
+            direct: place(&direct_source),
+            database: pooled.database.value.clone(),
+            direct_database: server.database.value.clone(),
+        })
+    }
+
     /// The target a URL given on the command line (`flag`) names.
     pub fn from_flag(
         env: &Env,

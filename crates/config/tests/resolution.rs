@@ -417,3 +417,35 @@ async fn an_sqlite_file_locked_by_another_writer_is_named_as_locked_not_as_a_mis
     assert!(!message.contains("server"), "{message}");
     writing.rollback().await.expect("rollback");
 }
+
+#[test]
+fn a_database_url_overridden_in_the_environment_does_not_leave_migrations_on_the_dotenv_database() {
+    let pooled = |db: &str| format!("postgres://app:{PASSWORD}@pooler:6432/{db}?pgbouncer=true");
+    let direct = |db: &str| format!("postgres://app:{PASSWORD}@db:5432/{db}");
+    let dotenv_url = pooled("app");
+    let dotenv_direct = direct("app");
+    let dotenv = [("DATABASE_URL", dotenv_url.as_str()), ("DATABASE_DIRECT_URL", &dotenv_direct)];
+
+    // Someone points the application elsewhere for one command and forgets the direct URL.
+    let elsewhere = pooled("scratch");
+    let refused = resolve(&[("DATABASE_URL", &elsewhere)], &dotenv).expect_err("refused");
+    let message = refused.to_string();
+    assert!(message.contains("DATABASE_URL in the environment"), "{message}");
+    assert!(message.contains("DATABASE_DIRECT_URL in .env"), "{message}");
+    assert!(message.contains("\"scratch\"") && message.contains("\"app\""), "{message}");
+    assert!(!message.contains(PASSWORD), "{message}");
+
+    // Both overridden together, or only the password: fine.
+    let direct_elsewhere = direct("scratch");
+    let both = [("DATABASE_URL", elsewhere.as_str()), ("DATABASE_DIRECT_URL", &direct_elsewhere)];
+    let config = resolve(&both, &dotenv).expect("both in the environment");
+    assert_eq!(
+        config.for_migrations().target.describe(),
+        "postgres://app@db:5432/scratch (sslmode=prefer)"
+    );
+    let same_database = pooled("app").replace(PASSWORD, "rotated");
+    resolve(&[("DATABASE_URL", &same_database)], &dotenv).expect("the same database");
+    // In one place, a pooler's name for the database may differ from the server's.
+    let alias = [("DATABASE_URL", elsewhere.as_str()), ("DATABASE_DIRECT_URL", &dotenv_direct)];
+    resolve(&[], &alias).expect("one place, the pooler's alias");
+}
