@@ -205,7 +205,7 @@ impl Target {
     /// one was overridden and the other forgotten, and migrations would run on another
     /// database than the application's. (A pooler's name for a database may differ from the
     /// server's, so names alone are not compared: only an override in one place.)
-    pub fn check_direct(&self, env: &Env, direct: &Self) -> Result<(), ConfigError> {
+    pub(crate) fn check_direct(&self, env: &Env, direct: &Self) -> Result<(), ConfigError> {
         let (Some((_, url_source)), Some((_, direct_source))) =
             (env.first(URL_VARS), env.get(DIRECT_URL_VAR))
         else {
