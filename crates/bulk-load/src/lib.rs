@@ -47,6 +47,14 @@ fn bounded_count(table: &str, limit: u64) -> String {
     format!("SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT {limit}) AS counted")
 }
 
+/// A `SELECT` of the number of rows in all of `tables`, counting at most `limit`: whether
+/// a load of `limit - 1` rows is [`worth_setting_aside`], in one statement that stops
+/// counting once it has seen enough.
+pub fn bounded_total_count(tables: &[&str], limit: u64) -> String {
+    let all: Vec<String> = tables.iter().map(|t| format!("SELECT 1 FROM {t}")).collect();
+    format!("SELECT count(*) FROM ({} LIMIT {limit}) AS counted", all.join(" UNION ALL "))
+}
+
 /// What a load finds in the tables it fills.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Found<'a> {
@@ -88,28 +96,29 @@ pub mod postgres {
     /// Sets aside what `what` names in the tables of `loads` (each with the rows it
     /// receives): keys and indexes of those [`receiving_many`] rows, foreign keys of other
     /// tables that point into them included (their keys cannot go while referenced);
-    /// triggers of them all. Returns the statements that put it all back, foreign keys
-    /// last.
+    /// triggers of them all, found in one catalog query. Returns the statements that put
+    /// it all back, foreign keys after the keys they point to.
     pub async fn set_aside(
         conn: &mut PgConnection,
         loads: &[(&str, u64)],
         what: SetAside,
     ) -> Result<Vec<String>, sqlx::Error> {
-        let mut restore = Vec::new();
-        let mut drop = Vec::new();
         let many = receiving_many(loads);
-        if what.keys_and_indexes && !many.is_empty() {
-            let post_data = post_data(conn, &many).await?;
-            drop.extend(post_data.drop);
-            restore.extend(post_data.create);
+        let keyed: Vec<String> = if what.keys_and_indexes {
+            many.iter().map(|t| (*t).to_owned()).collect()
+        } else {
+            Vec::new()
+        };
+        let triggered: Vec<String> = if what.insert_triggers {
+            loads.iter().map(|(t, _)| (*t).to_owned()).collect()
+        } else {
+            Vec::new()
+        };
+        if keyed.is_empty() && triggered.is_empty() {
+            return Ok(Vec::new());
         }
-        if what.insert_triggers {
-            let tables: Vec<&str> = loads.iter().map(|(t, _)| *t).collect();
-            for table in tables_with_insert_triggers(conn, &tables).await? {
-                drop.push(format!("ALTER TABLE {table} DISABLE TRIGGER USER"));
-                restore.push(format!("ALTER TABLE {table} ENABLE TRIGGER USER"));
-            }
-        }
+        let objects = objects(conn, &keyed, &triggered).await?;
+        let (drop, restore) = plan(&objects);
         execute_all(conn, &drop).await?;
         Ok(restore)
     }
@@ -128,19 +137,27 @@ pub mod postgres {
         Ok(())
     }
 
-    /// Drops and creates of every key, index and foreign key of `tables` (CHECK and NOT
-    /// NULL constraints stay: they cost little per row).
-    struct PostData {
-        /// Foreign keys first, then keys, then plain indexes.
-        drop: Vec<String>,
-        /// Keys, then plain indexes, then foreign keys (whose validation is then a check of
-        /// every reference loaded).
-        create: Vec<String>,
+    /// A key, index, foreign key or set of triggers to set aside.
+    struct Object {
+        /// `p`, `u`, `f` (a constraint of that type), `i` (a plain index) or `t` (the
+        /// table's own triggers that fire on INSERT).
+        kind: String,
+        table: String,
+        name: String,
+        /// What creates it again.
+        definition: String,
     }
 
-    async fn post_data(conn: &mut PgConnection, tables: &[&str]) -> Result<PostData, sqlx::Error> {
-        let tables: Vec<String> = tables.iter().map(|t| (*t).to_owned()).collect();
-        let constraints: Vec<(String, String, String, String)> = sqlx::query_as(
+    /// In one catalog query: every primary key, unique constraint, plain index and foreign
+    /// key of `keyed` (with the foreign keys of other tables that point into them), and
+    /// the tables of `triggered` that have triggers of their own firing on INSERT (tgtype
+    /// bit 2, value 4). CHECK and NOT NULL constraints stay: they cost little per row.
+    async fn objects(
+        conn: &mut PgConnection,
+        keyed: &[String],
+        triggered: &[String],
+    ) -> Result<Vec<Object>, sqlx::Error> {
+        let rows: Vec<(String, String, String, String)> = sqlx::query_as(
             "SELECT c.contype::text, quote_ident(t.relname), quote_ident(c.conname), pg_get_constraintdef(c.oid) \
              FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid \
              LEFT JOIN pg_class r ON r.oid = c.confrelid \
@@ -148,59 +165,50 @@ pub mod postgres {
                AND (t.relname = ANY($1) OR (c.contype = 'f' AND r.relname = ANY($1) \
                     AND r.relnamespace = current_schema()::regnamespace)) \
                AND c.contype IN ('p', 'u', 'f') \
-             ORDER BY t.relname, c.conname",
-        )
-        .bind(&tables)
-        .persistent(false)
-        .fetch_all(&mut *conn)
-        .await?;
-        let indexes: Vec<(String, String)> = sqlx::query_as(
-            "SELECT quote_ident(i.relname), pg_get_indexdef(x.indexrelid) \
+             UNION ALL \
+             SELECT 'i', quote_ident(t.relname), quote_ident(i.relname), pg_get_indexdef(x.indexrelid) \
              FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid \
              WHERE t.relnamespace = current_schema()::regnamespace AND t.relname = ANY($1) \
                AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid AND c.contype IN ('p', 'u', 'x')) \
-             ORDER BY i.relname",
+             UNION ALL \
+             SELECT 't', quote_ident(t.relname), '', '' FROM pg_class t \
+             WHERE t.relnamespace = current_schema()::regnamespace AND t.relname = ANY($2) \
+               AND EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = t.oid AND NOT g.tgisinternal AND g.tgtype & 4 <> 0) \
+             ORDER BY 2, 3",
         )
-        .bind(&tables)
+        .bind(keyed)
+        .bind(triggered)
         .persistent(false)
         .fetch_all(&mut *conn)
         .await?;
-        type Constraint = (String, String, String, String);
-        fn of<'a>(all: &'a [Constraint], kind: &'a str) -> impl Iterator<Item = &'a Constraint> {
-            all.iter().filter(move |c| c.0 == kind)
-        }
-        let of = |kind| of(&constraints, kind);
-        let drop_constraint = |(_, table, name, _): &Constraint| {
-            format!("ALTER TABLE {table} DROP CONSTRAINT {name}")
-        };
-        let add_constraint = |(_, table, name, def): &Constraint| {
-            format!("ALTER TABLE {table} ADD CONSTRAINT {name} {def}")
-        };
-        let mut drop: Vec<String> = of("f").map(drop_constraint).collect();
-        drop.extend(of("p").chain(of("u")).map(drop_constraint));
-        drop.extend(indexes.iter().map(|(name, _)| format!("DROP INDEX {name}")));
-        let mut create: Vec<String> = of("p").chain(of("u")).map(add_constraint).collect();
-        create.extend(indexes.iter().map(|(_, def)| def.clone()));
-        create.extend(of("f").map(add_constraint));
-        Ok(PostData { drop, create })
+        Ok(rows
+            .into_iter()
+            .map(|(kind, table, name, definition)| Object { kind, table, name, definition })
+            .collect())
     }
 
-    /// The tables among `tables` with triggers of their own that fire on INSERT.
-    async fn tables_with_insert_triggers(
-        conn: &mut PgConnection,
-        tables: &[&str],
-    ) -> Result<Vec<String>, sqlx::Error> {
-        let tables: Vec<String> = tables.iter().map(|t| (*t).to_owned()).collect();
-        // tgtype bit 2 (value 4) is INSERT.
-        sqlx::query_scalar(
-            "SELECT DISTINCT quote_ident(t.relname) FROM pg_trigger g JOIN pg_class t ON t.oid = g.tgrelid \
-             WHERE NOT g.tgisinternal AND g.tgtype & 4 <> 0 \
-               AND t.relnamespace = current_schema()::regnamespace AND t.relname = ANY($1)",
-        )
-        .bind(&tables)
-        .persistent(false)
-        .fetch_all(&mut *conn)
-        .await
+    /// The statements that set `objects` aside (foreign keys first, then keys, then plain
+    /// indexes, then triggers) and those that build them back (keys, plain indexes, then
+    /// foreign keys, whose validation is then one check of every reference loaded; then
+    /// the triggers).
+    fn plan(objects: &[Object]) -> (Vec<String>, Vec<String>) {
+        let of = |kind: &'static str| objects.iter().filter(move |o| o.kind == kind);
+        let drop_constraint =
+            |o: &Object| format!("ALTER TABLE {} DROP CONSTRAINT {}", o.table, o.name);
+        let add_constraint = |o: &Object| {
+            format!("ALTER TABLE {} ADD CONSTRAINT {} {}", o.table, o.name, o.definition)
+        };
+        let disable = |o: &Object| format!("ALTER TABLE {} DISABLE TRIGGER USER", o.table);
+        let enable = |o: &Object| format!("ALTER TABLE {} ENABLE TRIGGER USER", o.table);
+        let mut drop: Vec<String> = of("f").map(drop_constraint).collect();
+        drop.extend(of("p").chain(of("u")).map(drop_constraint));
+        drop.extend(of("i").map(|o| format!("DROP INDEX {}", o.name)));
+        drop.extend(of("t").map(disable));
+        let mut create: Vec<String> = of("p").chain(of("u")).map(add_constraint).collect();
+        create.extend(of("i").map(|o| o.definition.clone()));
+        create.extend(of("f").map(add_constraint));
+        create.extend(of("t").map(enable));
+        (drop, create)
     }
 }
 

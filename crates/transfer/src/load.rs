@@ -167,9 +167,10 @@ async fn stop_reader(
 }
 
 /// Whether the target's tables, once the scope is emptied, hold few enough rows for a
-/// load of `expected` to set their keys and indexes aside ([`bulk_load::count_existing`]):
-/// a tenant moved to a new or lightly used server loads in bulk (its tables locked for the
-/// load); into a full one, through the indexes, other tenants' rows untouched.
+/// load of `expected` to set their keys and indexes aside
+/// ([`bulk_load::worth_setting_aside`]): a tenant moved to a new or lightly used server
+/// loads in bulk (its tables locked for the load); into a full one, through the indexes,
+/// other tenants' rows untouched.
 async fn holds_few_rows(
     dst: &mut Conn,
     tables: &[TableSpec],
@@ -177,11 +178,9 @@ async fn holds_few_rows(
 ) -> Result<bool, TransferError> {
     let names: Vec<&str> = tables.iter().map(|t| t.name).collect();
     let incoming = expected.iter().sum();
-    let found = bulk_load::count_existing(&names, incoming, async |table, sql| {
-        dst.count_sql(table, sql).await
-    })
-    .await?;
-    Ok(found.worth_setting_aside)
+    let sql = bulk_load::bounded_total_count(&names, incoming + 1);
+    let existing = dst.count_sql("the target's tables", sql).await?;
+    Ok(bulk_load::worth_setting_aside(existing, incoming))
 }
 
 fn reader_died(report: &CopyReport, join: tokio::task::JoinError) -> TransferError {
