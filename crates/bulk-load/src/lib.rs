@@ -103,9 +103,8 @@ pub mod postgres {
         loads: &[(&str, u64)],
         what: SetAside,
     ) -> Result<Vec<String>, sqlx::Error> {
-        let many = receiving_many(loads);
         let keyed: Vec<String> = if what.keys_and_indexes {
-            many.iter().map(|t| (*t).to_owned()).collect()
+            receiving_many(loads).into_iter().map(str::to_owned).collect()
         } else {
             Vec::new()
         };
